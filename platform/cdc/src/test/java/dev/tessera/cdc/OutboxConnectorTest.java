@@ -1,0 +1,60 @@
+package dev.tessera.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OutboxConnectorTest {
+
+  private final OutboxConnector.Database db =
+      new OutboxConnector.Database("db.local", 5432, "orders", "orders", "s3cret");
+
+  @Test
+  void names_everything_after_the_service() {
+    var connector = new OutboxConnector("orders");
+    assertThat(connector.name()).isEqualTo("tessera-orders-outbox");
+    assertThat(connector.slotName()).isEqualTo("tessera_orders_outbox");
+    assertThat(connector.topicFor("order")).isEqualTo("orders.order.events");
+  }
+
+  @Test
+  void routes_each_aggregate_type_to_the_service_topic_keyed_by_aggregate_id() {
+    var config = new OutboxConnector("orders").config(db);
+    assertThat(config)
+        .containsEntry("name", "tessera-orders-outbox")
+        .containsEntry("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter")
+        .containsEntry("transforms.outbox.route.by.field", "aggregatetype")
+        .containsEntry(
+            "transforms.outbox.route.topic.replacement", "orders.${routedByValue}.events")
+        .containsEntry("transforms.outbox.table.field.event.key", "aggregateid")
+        .containsEntry(
+            "transforms.outbox.table.fields.additional.placement",
+            "type:header:eventType,traceparent:header:traceparent")
+        .containsEntry("table.include.list", "public.outbox")
+        .containsEntry("publication.name", OutboxConnector.PUBLICATION)
+        .containsEntry("slot.name", "tessera_orders_outbox")
+        .containsEntry("database.dbname", "orders");
+  }
+
+  @Test
+  void polls_every_ten_milliseconds_unless_told_otherwise() {
+    var connector = new OutboxConnector("billing");
+    assertThat(connector.config(db)).containsEntry("poll.interval.ms", "10");
+    assertThat(connector.config(db, Duration.ofMillis(500)))
+        .containsEntry("poll.interval.ms", "500");
+  }
+
+  @Test
+  void rejects_a_service_name_that_cannot_name_a_replication_slot() {
+    assertThatThrownBy(() -> new OutboxConnector("Order-Service"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new OutboxConnector("")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void never_prints_the_database_password() {
+    assertThat(db.toString()).doesNotContain("s3cret").contains("orders@db.local:5432/orders");
+  }
+}
