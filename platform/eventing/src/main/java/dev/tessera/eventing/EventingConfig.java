@@ -1,0 +1,44 @@
+package dev.tessera.eventing;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Configuration of the outbox writer and the idempotent consumer ({@code tessera.eventing.*}). */
+@ConfigMapping(prefix = "tessera.eventing")
+public interface EventingConfig {
+
+  /** The service this application is; it may only record the event types that service owns. */
+  String service();
+
+  /** How a failing event handler is retried before its record goes to the dead-letter topic. */
+  Retry retry();
+
+  /** How long applied event ids are remembered for de-duplication. */
+  Inbox inbox();
+
+  /** Retry of transient handler failures, with exponential backoff and jitter. */
+  interface Retry {
+    /** Attempts in all, the first included; then the record is dead-lettered. */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** Delay before the first retry; it doubles on every further one. */
+    @WithDefault("200ms")
+    Duration initialBackoff();
+
+    /** Upper bound of the delay between two attempts. */
+    @WithDefault("5s")
+    Duration maxBackoff();
+  }
+
+  /** De-duplication records. */
+  interface Inbox {
+    /**
+     * How long an applied event id is kept. It must exceed the retention of every consumed topic,
+     * or a redelivery older than this would be applied again.
+     */
+    @WithDefault("P14D")
+    Duration retention();
+  }
+}

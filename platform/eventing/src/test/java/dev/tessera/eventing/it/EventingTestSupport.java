@@ -1,0 +1,132 @@
+package dev.tessera.eventing.it;
+
+import dev.tessera.cdc.OutboxConnector;
+import dev.tessera.contracts.EventCodec;
+import dev.tessera.contracts.EventHeaders;
+import dev.tessera.contracts.IntegrationEvent;
+import dev.tessera.servers.Servers;
+import dev.tessera.testing.TesseraServers;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** What the eventing tests share: the connector, direct reads of the test database, raw records. */
+final class EventingTestSupport {
+
+  static final String SERVICE = "identity";
+  static final String TOPIC = "identity.user.events";
+  static final String DLQ = "identity.user.events.eventing-test.dlq";
+
+  private EventingTestSupport() {}
+
+  static Servers servers() {
+    return TesseraServers.shared();
+  }
+
+  /** Registers the service's outbox connector (the one source of its config) and waits for it. */
+  static void captureOutbox() {
+    Servers servers = servers();
+    var connector = new OutboxConnector(SERVICE);
+    var config =
+        connector.config(
+            new OutboxConnector.Database(
+                servers.postgres().hostForConnect(),
+                servers.postgres().portForConnect(),
+                database(),
+                config("quarkus.datasource.username"),
+                config("quarkus.datasource.password")));
+    servers.connect().createOrUpdateConnector(connector.name(), config);
+    servers.connect().awaitConnectorRunning(connector.name(), Duration.ofSeconds(60));
+  }
+
+  /** Rows of {@code member} for a user: the consumer's side effect. */
+  static int members(UUID userId) {
+    return count("select count(*) from member where user_id = ?", userId);
+  }
+
+  /** Inbox rows of the test consumer for an event. */
+  static int inboxRows(String eventId) {
+    return count(
+        "select count(*) from inbox where consumer = 'members' and event_id = ?",
+        UUID.fromString(eventId));
+  }
+
+  static String memberTraceId(UUID userId) {
+    try (Connection c = connect();
+        PreparedStatement p = c.prepareStatement("select trace_id from member where user_id = ?")) {
+      p.setObject(1, userId);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? r.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs a {@code select count(*)} with the given parameters on the test database. */
+  static int count(String sql, Object... parameters) {
+    try (Connection c = connect();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        p.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        return r.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends a record to the topic as a misbehaving or duplicating producer would. */
+  static void produceRaw(String key, String eventId, String eventType, String payload) {
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers().kafka().bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
+      var record = new ProducerRecord<>(TOPIC, key, payload);
+      if (eventId != null) {
+        record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
+      }
+      record.headers().add(EventHeaders.EVENT_TYPE, eventType.getBytes(StandardCharsets.UTF_8));
+      producer.send(record).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not produce", e);
+    }
+  }
+
+  static void produceRaw(String eventId, IntegrationEvent event, String eventType) {
+    produceRaw(event.aggregateId(), eventId, eventType, EventCodec.toJson(event));
+  }
+
+  private static Connection connect() throws SQLException {
+    return servers()
+        .postgres()
+        .connect(
+            database(),
+            new dev.tessera.servers.Credentials(
+                config("quarkus.datasource.username"), config("quarkus.datasource.password")));
+  }
+
+  private static String database() {
+    String url = config("quarkus.datasource.jdbc.url");
+    return url.substring(url.lastIndexOf('/') + 1);
+  }
+
+  private static String config(String key) {
+    return ConfigProvider.getConfig().getValue(key, String.class);
+  }
+}

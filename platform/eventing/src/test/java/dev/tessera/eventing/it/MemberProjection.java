@@ -1,0 +1,94 @@
+package dev.tessera.eventing.it;
+
+import dev.tessera.contracts.EventHeaders;
+import dev.tessera.contracts.EventTypes;
+import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.eventing.inbox.EventHandlers;
+import dev.tessera.eventing.inbox.IdempotentConsumer;
+import dev.tessera.eventing.inbox.PermanentEventFailure;
+import dev.tessera.eventing.inbox.ReceivedEvent;
+import io.opentelemetry.api.trace.Span;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * A consumer under test: projects UserRegistered into {@code member}. Display names steer its
+ * failures: {@code flaky-N} fails the first N attempts, {@code always-fails} fails every time.
+ */
+@ApplicationScoped
+public class MemberProjection {
+
+  /** Handler invocations per event id, across every delivery: retries and redeliveries. */
+  public final Map<UUID, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+  /** Records received per event id header, on both channels. */
+  public final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+
+  private final IdempotentConsumer consumer;
+  private final EventHandlers handlers =
+      EventHandlers.consumer("members").on(EventTypes.USER_REGISTERED, this::project).build();
+
+  MemberProjection(IdempotentConsumer consumer) {
+    this.consumer = consumer;
+  }
+
+  @Incoming("users")
+  Uni<Void> onUserEvent(ConsumerRecord<String, String> record) {
+    countDelivery(record);
+    return consumer.process(record, handlers);
+  }
+
+  /** The same topic again under another consumer group: every event is delivered twice. */
+  @Incoming("users-replay")
+  Uni<Void> onUserEventAgain(ConsumerRecord<String, String> record) {
+    countDelivery(record);
+    return consumer.process(record, handlers);
+  }
+
+  /** How many times the record with this event id header was received. */
+  public int deliveriesOf(String eventId) {
+    AtomicInteger count = deliveries.get(eventId);
+    return count == null ? 0 : count.get();
+  }
+
+  /** How many times the handler ran for this event. */
+  public int attemptsOf(String eventId) {
+    AtomicInteger count = attempts.get(UUID.fromString(eventId));
+    return count == null ? 0 : count.get();
+  }
+
+  private void countDelivery(ConsumerRecord<String, String> record) {
+    var id = record.headers().lastHeader(EventHeaders.ID);
+    String key = id == null ? "none" : new String(id.value(), StandardCharsets.UTF_8);
+    deliveries.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  private Uni<Void> project(Mutiny.Session session, ReceivedEvent<UserRegistered> event) {
+    int attempt = attempts.computeIfAbsent(event.id(), id -> new AtomicInteger()).incrementAndGet();
+    String displayName = event.payload().displayName();
+    if (displayName.equals("always-fails")) {
+      return Uni.createFrom().failure(new IllegalStateException("projection is broken"));
+    }
+    if (displayName.equals("invalid")) {
+      return Uni.createFrom().failure(new PermanentEventFailure("display name not allowed"));
+    }
+    if (displayName.startsWith("flaky-")
+        && attempt <= Integer.parseInt(displayName.substring("flaky-".length()))) {
+      return Uni.createFrom().failure(new IllegalStateException("transient failure " + attempt));
+    }
+    Member member = new Member();
+    member.userId = event.payload().userId();
+    member.email = event.payload().email();
+    member.displayName = displayName;
+    member.traceId = Span.current().getSpanContext().getTraceId();
+    return session.persist(member);
+  }
+}
