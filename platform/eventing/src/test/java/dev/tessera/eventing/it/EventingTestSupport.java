@@ -1,17 +1,16 @@
 package dev.tessera.eventing.it;
 
-import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventCodec;
 import dev.tessera.contracts.EventHeaders;
 import dev.tessera.contracts.IntegrationEvent;
 import dev.tessera.servers.Servers;
+import dev.tessera.testing.OutboxCapture;
 import dev.tessera.testing.TesseraServers;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,20 +32,9 @@ final class EventingTestSupport {
     return TesseraServers.shared();
   }
 
-  /** Registers the service's outbox connector (the one source of its config) and waits for it. */
+  /** Starts capture of the test service's outbox, with the service's real connector config. */
   static void captureOutbox() {
-    Servers servers = servers();
-    var connector = new OutboxConnector(SERVICE);
-    var config =
-        connector.config(
-            new OutboxConnector.Database(
-                servers.postgres().hostForConnect(),
-                servers.postgres().portForConnect(),
-                database(),
-                config("quarkus.datasource.username"),
-                config("quarkus.datasource.password")));
-    servers.connect().createOrUpdateConnector(connector.name(), config);
-    servers.connect().awaitConnectorRunning(connector.name(), Duration.ofSeconds(60));
+    OutboxCapture.start(SERVICE);
   }
 
   /** Rows of {@code member} for a user: the consumer's side effect. */
