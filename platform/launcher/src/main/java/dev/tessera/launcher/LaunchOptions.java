@@ -1,0 +1,95 @@
+package dev.tessera.launcher;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to run the system: where the repository and the data are, which ports, how many instances of
+ * each service.
+ *
+ * @param repository the Tessera checkout, whose modules hold the built applications
+ * @param dataDirectory where servers keep their data and processes their logs, across restarts
+ * @param gatewayPort the public port (8080 by default)
+ * @param servicePortBase the first port of the services (instance {@code i} of the service with
+ *     index {@code s} listens on {@code base + s + 10 * i})
+ * @param mailPort the port of the page that shows the mail the SMTP server received
+ * @param replicas instances per service (1 when absent)
+ */
+public record LaunchOptions(
+    Path repository,
+    Path dataDirectory,
+    int gatewayPort,
+    int servicePortBase,
+    int mailPort,
+    Map<String, Integer> replicas) {
+
+  /** The default ports keep clear of the usual local servers (5432, 6379, 9092, 8081…). */
+  public static final int DEFAULT_GATEWAY_PORT = 8080;
+
+  public static final int DEFAULT_SERVICE_PORT_BASE = 18080;
+  public static final int DEFAULT_MAIL_PORT = 18025;
+
+  public LaunchOptions {
+    Objects.requireNonNull(repository, "repository");
+    Objects.requireNonNull(dataDirectory, "dataDirectory");
+    replicas = Map.copyOf(replicas);
+    replicas.forEach(
+        (service, count) -> {
+          if (Services.byName(service).isEmpty()) {
+            throw new IllegalArgumentException("unknown service " + service);
+          }
+          if (count < 1 || count > 5) {
+            throw new IllegalArgumentException(
+                service + ": between 1 and 5 replicas, not " + count);
+          }
+        });
+  }
+
+  /** Defaults for a checkout at {@code repository}, data under its {@code .tessera}. */
+  public static LaunchOptions defaults(Path repository) {
+    return new LaunchOptions(
+        repository,
+        repository.resolve(".tessera"),
+        DEFAULT_GATEWAY_PORT,
+        DEFAULT_SERVICE_PORT_BASE,
+        DEFAULT_MAIL_PORT,
+        Map.of());
+  }
+
+  /** The same options with {@code count} instances of {@code service}. */
+  public LaunchOptions withReplicas(String service, int count) {
+    Map<String, Integer> copy = new LinkedHashMap<>(replicas);
+    copy.put(service, count);
+    return new LaunchOptions(
+        repository, dataDirectory, gatewayPort, servicePortBase, mailPort, copy);
+  }
+
+  /** The same options with other ports (0 keeps the current one). */
+  public LaunchOptions withPorts(int gateway, int serviceBase, int mail) {
+    return new LaunchOptions(
+        repository,
+        dataDirectory,
+        gateway == 0 ? gatewayPort : gateway,
+        serviceBase == 0 ? servicePortBase : serviceBase,
+        mail == 0 ? mailPort : mail,
+        replicas);
+  }
+
+  /** The same options with another data directory. */
+  public LaunchOptions withDataDirectory(Path directory) {
+    return new LaunchOptions(
+        repository, directory, gatewayPort, servicePortBase, mailPort, replicas);
+  }
+
+  /** Instances of {@code service}. */
+  public int replicasOf(String service) {
+    return replicas.getOrDefault(service, 1);
+  }
+
+  /** The port of instance {@code instance} (0-based) of {@code service}. */
+  public int portOf(Services.Service service, int instance) {
+    return servicePortBase + service.index() + 10 * instance;
+  }
+}

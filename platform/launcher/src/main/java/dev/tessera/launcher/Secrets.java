@@ -1,0 +1,84 @@
+package dev.tessera.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Properties;
+
+/**
+ * Credentials of a local run, generated on first start and kept (owner-readable only) in the data
+ * directory, so databases and the admin account survive restarts. Nothing here is ever in the
+ * repository or in a log.
+ */
+final class Secrets {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path file;
+  private final Properties values = new Properties();
+
+  private Secrets(Path file) {
+    this.file = file;
+  }
+
+  static Secrets in(Path dataDirectory) {
+    Secrets secrets = new Secrets(dataDirectory.resolve("secrets.properties"));
+    secrets.load();
+    return secrets;
+  }
+
+  String databasePassword(String service) {
+    return get("db." + service + ".password");
+  }
+
+  String adminEmail() {
+    return "admin@tessera.local";
+  }
+
+  String adminPassword() {
+    return get("admin.password");
+  }
+
+  private synchronized String get(String key) {
+    String value = values.getProperty(key);
+    if (value == null) {
+      byte[] bytes = new byte[18];
+      RANDOM.nextBytes(bytes);
+      value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      values.setProperty(key, value);
+      save();
+    }
+    return value;
+  }
+
+  private void load() {
+    if (Files.exists(file)) {
+      try (Reader reader = Files.newBufferedReader(file)) {
+        values.load(reader);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private void save() {
+    try {
+      TesseraSystem.ensureDirectory(file.getParent());
+      if (!Files.exists(file)) {
+        Files.createFile(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      }
+      try (Writer writer = Files.newBufferedWriter(file)) {
+        values.store(writer, "Tessera local run: generated credentials (./tessera reset wipes)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

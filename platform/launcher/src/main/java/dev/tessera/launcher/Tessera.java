@@ -1,0 +1,412 @@
+package dev.tessera.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** The {@code ./tessera} command: {@code up}, {@code status}, {@code down}, {@code logs}, … */
+public final class Tessera {
+
+  private static final String USAGE =
+      """
+      usage: ./tessera <command>
+
+        up [--replicas SERVICE=N]... [--gateway-port P] [--service-port-base P] [--mail-port P]
+                    start the whole system (foreground; Ctrl-C or ./tessera down stops it)
+        status      every component: process id, health; consumer lag per group
+        down        stop everything cleanly
+        logs NAME [-f]   the log of a component (e.g. orders-1, gateway-1, kafka, connect)
+        mail        the mail the local SMTP server received
+        reset       delete all local data (databases, topics, logs, generated credentials)
+      """;
+
+  private final Path repository;
+  private final Path dataDirectory;
+  private final PrintStream out;
+
+  private Tessera(Path repository, PrintStream out) {
+    this.repository = repository;
+    this.dataDirectory =
+        Optional.ofNullable(System.getenv("TESSERA_HOME"))
+            .map(Path::of)
+            .orElse(repository.resolve(".tessera"));
+    this.out = out;
+  }
+
+  /** Entry point; {@code -Dtessera.repository} is the checkout (the script sets it). */
+  public static void main(String[] args) {
+    Path repository = Path.of(System.getProperty("tessera.repository", ".")).toAbsolutePath();
+    Tessera tessera = new Tessera(repository.normalize(), System.out);
+    try {
+      System.exit(tessera.run(args));
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      System.err.println("tessera: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  int run(String[] args) {
+    if (args.length == 0) {
+      out.print(USAGE);
+      return 2;
+    }
+    return switch (args[0]) {
+      case "up" -> up(List.of(args).subList(1, args.length));
+      case "status" -> status();
+      case "down" -> down();
+      case "logs" -> logs(List.of(args).subList(1, args.length));
+      case "mail" -> mail();
+      case "reset" -> reset();
+      default -> {
+        out.print(USAGE);
+        yield 2;
+      }
+    };
+  }
+
+  private int up(List<String> args) {
+    Optional<RunState> running = RunState.read(dataDirectory);
+    if (running.isPresent() && running.get().launcherAlive()) {
+      throw new IllegalStateException(
+          "already running (pid " + running.get().get("launcher.pid") + "): ./tessera status");
+    }
+    LaunchOptions options = parse(args);
+    TesseraSystem.ensureDirectory(dataDirectory);
+    TesseraSystem system = TesseraSystem.start(options, line -> out.println("  " + line));
+    RunState state = RunState.write(system);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("stopping…");
+                  system.close();
+                  state.delete();
+                  out.println("stopped");
+                  stopped.countDown();
+                }));
+    printWelcome(system);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private LaunchOptions parse(List<String> args) {
+    LaunchOptions options = LaunchOptions.defaults(repository).withDataDirectory(dataDirectory);
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String value = i + 1 < args.size() ? args.get(i + 1) : null;
+      switch (arg) {
+        case "--replicas" -> {
+          String[] pair = required(arg, value).split("=", 2);
+          if (pair.length != 2) {
+            throw new IllegalArgumentException("--replicas takes SERVICE=N, e.g. orders=2");
+          }
+          options = options.withReplicas(pair[0], Integer.parseInt(pair[1]));
+          i++;
+        }
+        case "--gateway-port" -> {
+          options = options.withPorts(Integer.parseInt(required(arg, value)), 0, 0);
+          i++;
+        }
+        case "--service-port-base" -> {
+          options = options.withPorts(0, Integer.parseInt(required(arg, value)), 0);
+          i++;
+        }
+        case "--mail-port" -> {
+          options = options.withPorts(0, 0, Integer.parseInt(required(arg, value)));
+          i++;
+        }
+        default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+      }
+    }
+    return options;
+  }
+
+  private static String required(String option, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return value;
+  }
+
+  private void printWelcome(TesseraSystem system) {
+    String gw = system.gatewayUrl();
+    out.println(
+        """
+
+        Tessera is up.
+
+          gateway     %s
+          API docs    %s/q/swagger-ui
+          mail        %s   (or ./tessera mail)
+          admin       %s / %s   (generated; kept in %s)
+          data, logs  %s
+
+        Try it:
+
+          curl -s -X POST %s/api/identity/users -H 'Content-Type: application/json' \\
+            -d '{"email":"ada@example.com","password":"correct-horse-battery","displayName":"Ada"}'
+          TOKEN=$(curl -s -X POST %s/api/identity/tokens -H 'Content-Type: application/json' \\
+            -d '{"email":"ada@example.com","password":"correct-horse-battery"}' | sed 's/.*"accessToken":"\\([^"]*\\)".*/\\1/')
+          curl -s %s/api/orders/catalog
+          curl -s -X POST %s/api/orders -H "Authorization: Bearer $TOKEN" \\
+            -H 'Content-Type: application/json' -H "Idempotency-Key: $(uuidgen)" \\
+            -d '{"items":[{"sku":"TSR-MUG","quantity":2}]}'
+          curl -s %s/api/orders -H "Authorization: Bearer $TOKEN"
+
+        ./tessera status · ./tessera logs orders-1 · ./tessera down (or Ctrl-C)
+        """
+            .formatted(
+                gw,
+                gw,
+                system.mailUrl(),
+                system.admin().username(),
+                system.admin().password(),
+                dataDirectory.resolve("secrets.properties"),
+                dataDirectory,
+                gw,
+                gw,
+                gw,
+                gw,
+                gw));
+  }
+
+  private int status() {
+    Optional<RunState> found = RunState.read(dataDirectory).filter(RunState::launcherAlive);
+    if (found.isEmpty()) {
+      out.println("not running");
+      return 3;
+    }
+    RunState state = found.get();
+    out.printf("%-16s %-8s %-8s %s%n", "COMPONENT", "PID", "HEALTH", "URL");
+    out.printf(
+        "%-16s %-8s %-8s %s%n", "launcher", state.get("launcher.pid"), "up", state.get("mail.url"));
+    for (String server : List.of("kafka", "connect")) {
+      long pid = state.pid("server." + server + ".pid");
+      out.printf(
+          "%-16s %-8d %-8s %s%n",
+          server,
+          pid,
+          alive(pid) ? "up" : "DOWN",
+          Optional.ofNullable(state.get("server." + server + ".url"))
+              .orElse(state.get("kafka.bootstrap")));
+    }
+    for (String server : List.of("postgres", "redis", "smtp")) {
+      out.printf("%-16s %-8s %-8s %s%n", server, "-", "-", state.get("server." + server + ".url"));
+    }
+    for (String app : state.apps()) {
+      long pid = state.pid("app." + app + ".pid");
+      String url = state.get("app." + app + ".url");
+      String health = !alive(pid) ? "DOWN" : ready(url) ? "ready" : "NOT READY";
+      out.printf("%-16s %-8d %-8s %s%n", app, pid, health, url);
+    }
+    out.println();
+    printLag(state.get("kafka.bootstrap"));
+    return 0;
+  }
+
+  private void printLag(String bootstrap) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5000))) {
+      out.printf("%-24s %s%n", "CONSUMER GROUP", "LAG");
+      List<String> groups =
+          admin.listConsumerGroups().all().get().stream()
+              .map(ConsumerGroupListing::groupId)
+              .filter(g -> !g.startsWith("tessera-connect"))
+              .sorted()
+              .toList();
+      for (String group : groups) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+            admin.listOffsets(latest).all().get();
+        long lag =
+            committed.entrySet().stream()
+                .filter(e -> e.getValue() != null)
+                .mapToLong(e -> ends.get(e.getKey()).offset() - e.getValue().offset())
+                .sum();
+        out.printf("%-24s %d%n", group, lag);
+      }
+    } catch (Exception e) {
+      out.println("consumer lag unavailable: " + e.getMessage());
+    }
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private static boolean ready(String url) {
+    try {
+      HttpResponse<Void> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private int down() {
+    Optional<RunState> found = RunState.read(dataDirectory);
+    if (found.isEmpty()) {
+      out.println("not running");
+      return 0;
+    }
+    RunState state = found.get();
+    Optional<ProcessHandle> launcher = ProcessHandle.of(state.pid("launcher.pid"));
+    if (launcher.isPresent() && launcher.get().isAlive()) {
+      out.println("stopping (pid " + launcher.get().pid() + ")…");
+      launcher.get().destroy();
+      try {
+        launcher.get().onExit().get(120, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        out.println("the launcher did not stop in time; killing what is left");
+      }
+    }
+    // A launcher killed with -9 leaves its children: end whatever the state file still names.
+    List<Long> leftovers = new ArrayList<>();
+    for (String app : state.apps()) {
+      leftovers.add(state.pid("app." + app + ".pid"));
+    }
+    leftovers.add(state.pid("server.connect.pid"));
+    leftovers.add(state.pid("server.kafka.pid"));
+    leftovers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+    state.delete();
+    out.println("stopped");
+    return 0;
+  }
+
+  private int logs(List<String> args) {
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("logs NAME [-f]: name one of " + logNames());
+    }
+    Path log = logFile(args.get(0));
+    if (!Files.exists(log)) {
+      throw new IllegalArgumentException("no log for " + args.get(0) + "; there are " + logNames());
+    }
+    boolean follow = args.contains("-f");
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      long start = Math.max(0, file.length() - 64 * 1024);
+      file.seek(start);
+      byte[] buffer = new byte[8192];
+      do {
+        int read;
+        while ((read = file.read(buffer)) > 0) {
+          out.write(buffer, 0, read);
+        }
+        out.flush();
+        if (follow) {
+          AppProcess.pause(Duration.ofMillis(300));
+        }
+      } while (follow);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + log + ": " + e.getMessage());
+    }
+    return 0;
+  }
+
+  private Path logFile(String name) {
+    return switch (name) {
+      case "kafka", "connect" ->
+          dataDirectory.resolve("servers").resolve(name).resolve("server.log");
+      case "postgres" -> dataDirectory.resolve("servers/postgres/postgres.log");
+      case "redis" -> dataDirectory.resolve("servers/redis/redis.log");
+      default ->
+          dataDirectory
+              .resolve("logs")
+              .resolve(name.contains("-") ? name + ".log" : name + "-1.log");
+    };
+  }
+
+  private String logNames() {
+    List<String> names = new ArrayList<>(List.of("kafka", "connect", "postgres", "redis"));
+    try (Stream<Path> files = Files.list(dataDirectory.resolve("logs"))) {
+      files.map(f -> f.getFileName().toString().replace(".log", "")).sorted().forEach(names::add);
+    } catch (IOException e) {
+      // No logs yet: only the servers' names are known.
+    }
+    return String.join(", ", names);
+  }
+
+  private int mail() {
+    Optional<RunState> found = RunState.read(dataDirectory).filter(RunState::launcherAlive);
+    if (found.isEmpty()) {
+      out.println("not running");
+      return 3;
+    }
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(found.get().get("mail.url") + "/messages"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      out.println(response.body());
+      return 0;
+    } catch (IOException e) {
+      throw new IllegalStateException("mail page unreachable: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private int reset() {
+    if (RunState.read(dataDirectory).filter(RunState::launcherAlive).isPresent()) {
+      throw new IllegalStateException("running: ./tessera down first");
+    }
+    if (!Files.exists(dataDirectory)) {
+      out.println("nothing to reset");
+      return 0;
+    }
+    try (Stream<Path> paths = Files.walk(dataDirectory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("could not delete " + dataDirectory + ": " + e.getMessage());
+    }
+    out.println("deleted " + dataDirectory);
+    return 0;
+  }
+}

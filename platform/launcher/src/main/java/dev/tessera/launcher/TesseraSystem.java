@@ -1,0 +1,298 @@
+package dev.tessera.launcher;
+
+import dev.tessera.cdc.OutboxConnector;
+import dev.tessera.servers.Credentials;
+import dev.tessera.servers.LocalServers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The whole system running on this machine: the servers of {@code platform/servers}, one database
+ * and role per service, one outbox connector per service, every service instance and the gateway,
+ * each in its own process. {@link #close()} stops it all, servers last.
+ */
+public final class TesseraSystem implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(25);
+
+  private final LaunchOptions options;
+  private final Consumer<String> progress;
+  private final Secrets secrets;
+  private final Map<String, List<AppProcess>> instances = new LinkedHashMap<>();
+  private LocalServers servers;
+  private MailPage mailPage;
+
+  private TesseraSystem(LaunchOptions options, Consumer<String> progress) {
+    this.options = options;
+    this.progress = progress;
+    this.secrets = Secrets.in(options.dataDirectory());
+  }
+
+  /**
+   * Starts everything and returns once the gateway is ready; on failure, stops what it started and
+   * throws with the failing component's log.
+   */
+  public static TesseraSystem start(LaunchOptions options, Consumer<String> progress) {
+    TesseraSystem system = new TesseraSystem(options, progress);
+    try {
+      system.startAll();
+      return system;
+    } catch (RuntimeException e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    checkBuilt();
+    checkPortsFree();
+    long start = System.nanoTime();
+    progress.accept("starting PostgreSQL, Kafka, Kafka Connect + Debezium, Redis, SMTP…");
+    servers =
+        LocalServers.builder()
+            .root(options.dataDirectory().resolve("servers"))
+            .keepData(true)
+            .start();
+    progress.accept("servers up in " + seconds(servers.totalStartTime().toNanos()));
+    mailPage = MailPage.start(servers.smtp(), options.mailPort());
+
+    List<CompletableFuture<Void>> services = new ArrayList<>();
+    for (Services.Service service : Services.DOMAIN) {
+      Credentials owner = new Credentials(service.name(), secrets.databasePassword(service.name()));
+      servers.postgres().createDatabase(service.name(), owner.username(), owner.password());
+      List<AppProcess> started = new ArrayList<>();
+      for (int i = 0; i < options.replicasOf(service.name()); i++) {
+        AppProcess process = app(service, i, owner);
+        process.start();
+        started.add(process);
+      }
+      instances.put(service.name(), started);
+      services.add(CompletableFuture.runAsync(() -> awaitService(service, started, owner)));
+    }
+    join(services);
+
+    AppProcess gateway = app(Services.GATEWAY, 0, null);
+    gateway.start();
+    instances.put(Services.GATEWAY.name(), List.of(gateway));
+    gateway.awaitHealthy("/q/health/ready", START_TIMEOUT);
+    progress.accept("gateway ready — whole system up in " + seconds(System.nanoTime() - start));
+  }
+
+  /** Waits for the service, registers its outbox connector once its migration ran, then ready. */
+  private void awaitService(Services.Service service, List<AppProcess> started, Credentials owner) {
+    AppProcess first = started.get(0);
+    first.awaitHealthy("/q/health/live", START_TIMEOUT);
+    if (hasOutbox(service.name(), owner)) {
+      OutboxConnector connector = new OutboxConnector(service.name());
+      servers
+          .connect()
+          .createOrUpdateConnector(
+              connector.name(),
+              connector.config(
+                  new OutboxConnector.Database(
+                      servers.postgres().hostForConnect(),
+                      servers.postgres().portForConnect(),
+                      service.name(),
+                      owner.username(),
+                      owner.password())));
+      servers.connect().awaitConnectorRunning(connector.name(), Duration.ofSeconds(60));
+    }
+    for (AppProcess process : started) {
+      process.awaitHealthy("/q/health/ready", START_TIMEOUT);
+      progress.accept(process.id() + " ready on " + process.url() + " (pid " + process.pid() + ")");
+    }
+  }
+
+  /** Whether the service's migrations created the outbox publication its connector reads. */
+  private boolean hasOutbox(String database, Credentials owner) {
+    try (Connection c = servers.postgres().connect(database, owner);
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "select 1 from pg_publication where pubname = '"
+                    + OutboxConnector.PUBLICATION
+                    + "'")) {
+      return r.next();
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not inspect database " + database, e);
+    }
+  }
+
+  private AppProcess app(Services.Service service, int instance, Credentials owner) {
+    int port =
+        service == Services.GATEWAY ? options.gatewayPort() : options.portOf(service, instance);
+    Map<String, String> properties = new LinkedHashMap<>();
+    Map<String, String> environment = new LinkedHashMap<>();
+    properties.put("quarkus.http.port", Integer.toString(port));
+    properties.put("quarkus.http.host", "127.0.0.1");
+    properties.put("kafka.bootstrap.servers", servers.kafka().bootstrapServers());
+    properties.put("quarkus.redis.hosts", servers.redis().uri());
+    properties.put("quarkus.mailer.host", servers.smtp().host());
+    properties.put("quarkus.mailer.port", Integer.toString(servers.smtp().port()));
+    properties.put("quarkus.mailer.mock", "false");
+    properties.put("quarkus.otel.traces.exporter", "none");
+    properties.put(
+        "mp.jwt.verify.publickey.location", identityUrl() + "/api/identity/.well-known/jwks.json");
+    properties.put(
+        "tessera.gateway.jwks-url", identityUrl() + "/api/identity/.well-known/jwks.json");
+    if (owner != null) {
+      properties.put(
+          "quarkus.datasource.reactive.url", servers.postgres().reactiveUrl(owner.username()));
+      properties.put("quarkus.datasource.jdbc.url", servers.postgres().jdbcUrl(owner.username()));
+      properties.put("quarkus.datasource.username", owner.username());
+      environment.put("QUARKUS_DATASOURCE_PASSWORD", owner.password());
+    }
+    if (service.name().equals("identity")) {
+      properties.put("tessera.identity.admin.email", secrets.adminEmail());
+      environment.put("TESSERA_IDENTITY_ADMIN_PASSWORD", secrets.adminPassword());
+    }
+    if (service == Services.GATEWAY) {
+      for (Services.Service upstream : Services.DOMAIN) {
+        properties.put(
+            "tessera.gateway.upstreams." + upstream.name(),
+            instances.get(upstream.name()).stream()
+                .map(AppProcess::url)
+                .collect(Collectors.joining(",")));
+      }
+    }
+    String id = service.name() + "-" + (instance + 1);
+    return new AppProcess(
+        id,
+        service.runner(options.repository()),
+        port,
+        properties,
+        environment,
+        options.dataDirectory().resolve("logs").resolve(id + ".log"));
+  }
+
+  private String identityUrl() {
+    return "http://127.0.0.1:" + options.portOf(Services.DOMAIN.get(0), 0);
+  }
+
+  private void checkBuilt() {
+    List<String> missing =
+        Services.all().stream()
+            .filter(s -> !Files.isRegularFile(s.runner(options.repository())))
+            .map(Services.Service::module)
+            .toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "not built: " + missing + " — run ./mvnw -B package -DskipTests (./tessera does it)");
+    }
+  }
+
+  private void checkPortsFree() {
+    List<Integer> ports = new ArrayList<>();
+    ports.add(options.gatewayPort());
+    ports.add(options.mailPort());
+    for (Services.Service service : Services.DOMAIN) {
+      for (int i = 0; i < options.replicasOf(service.name()); i++) {
+        ports.add(options.portOf(service, i));
+      }
+    }
+    for (int port : ports) {
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        socket.setReuseAddress(true);
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "port "
+                + port
+                + " is taken by another program; stop it, or choose other ports"
+                + " (--gateway-port, --service-port-base, --mail-port)");
+      }
+    }
+  }
+
+  /** The gateway's URL: the only address clients use. */
+  public String gatewayUrl() {
+    return "http://localhost:" + options.gatewayPort();
+  }
+
+  /** The page that shows the mail the SMTP server received. */
+  public String mailUrl() {
+    return mailPage.url();
+  }
+
+  /** The servers, for tests that stop and start them. */
+  public LocalServers servers() {
+    return servers;
+  }
+
+  /** The running instances of {@code service} (or {@code gateway}). */
+  public List<AppProcess> instances(String service) {
+    return Collections.unmodifiableList(instances.getOrDefault(service, List.of()));
+  }
+
+  /** Every application instance, gateway last. */
+  public List<AppProcess> allInstances() {
+    return instances.values().stream().flatMap(List::stream).toList();
+  }
+
+  /** The local admin account identity creates at start. */
+  public Credentials admin() {
+    return new Credentials(secrets.adminEmail(), secrets.adminPassword());
+  }
+
+  public LaunchOptions options() {
+    return options;
+  }
+
+  /** Stops the gateway, then the services (in parallel), then the servers. */
+  @Override
+  public void close() {
+    List<AppProcess> gateway = instances.getOrDefault(Services.GATEWAY.name(), List.of());
+    gateway.forEach(p -> p.stop(STOP_GRACE));
+    join(
+        allInstances().stream()
+            .filter(p -> !gateway.contains(p))
+            .map(p -> CompletableFuture.runAsync(() -> p.stop(STOP_GRACE)))
+            .toList());
+    if (mailPage != null) {
+      mailPage.close();
+    }
+    if (servers != null) {
+      servers.close();
+    }
+  }
+
+  private static void join(List<CompletableFuture<Void>> futures) {
+    try {
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
+    }
+  }
+
+  static String seconds(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
+  }
+
+  static void ensureDirectory(Path directory) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

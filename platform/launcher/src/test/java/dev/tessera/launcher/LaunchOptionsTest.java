@@ -1,0 +1,46 @@
+package dev.tessera.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class LaunchOptionsTest {
+
+  private final LaunchOptions defaults = LaunchOptions.defaults(Path.of("/repo"));
+
+  @Test
+  void keeps_data_in_the_checkout_and_the_gateway_on_8080() {
+    assertThat(defaults.dataDirectory()).isEqualTo(Path.of("/repo/.tessera"));
+    assertThat(defaults.gatewayPort()).isEqualTo(8080);
+  }
+
+  @Test
+  void gives_every_instance_of_every_service_its_own_port() {
+    LaunchOptions options = defaults.withReplicas("orders", 3);
+    var ports =
+        Services.DOMAIN.stream()
+            .flatMap(
+                s ->
+                    java.util.stream.IntStream.range(0, options.replicasOf(s.name()))
+                        .mapToObj(i -> options.portOf(s, i)))
+            .toList();
+    assertThat(ports).doesNotHaveDuplicates().hasSize(6).doesNotContain(8080, 18025);
+  }
+
+  @Test
+  void rejects_replicas_of_an_unknown_service_or_out_of_bounds() {
+    assertThatThrownBy(() -> defaults.withReplicas("payments", 2))
+        .hasMessageContaining("unknown service payments");
+    assertThatThrownBy(() -> defaults.withReplicas("orders", 0)).hasMessageContaining("between 1");
+    assertThatThrownBy(() -> defaults.withReplicas("orders", 9)).hasMessageContaining("between 1");
+  }
+
+  @Test
+  void finds_each_application_where_maven_builds_it() {
+    assertThat(Services.byName("gateway").orElseThrow().runner(Path.of("/repo")))
+        .isEqualTo(Path.of("/repo/gateway/target/quarkus-app/quarkus-run.jar"));
+    assertThat(Services.all()).last().isEqualTo(Services.GATEWAY);
+  }
+}
