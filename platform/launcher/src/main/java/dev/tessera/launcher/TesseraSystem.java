@@ -247,6 +247,11 @@ public final class TesseraSystem implements AutoCloseable {
     return instances.values().stream().flatMap(List::stream).toList();
   }
 
+  /** The role that owns {@code service}'s database, with its generated password. */
+  public Credentials databaseOwner(String service) {
+    return new Credentials(service, secrets.databasePassword(service));
+  }
+
   /** The local admin account identity creates at start. */
   public Credentials admin() {
     return new Credentials(secrets.adminEmail(), secrets.adminPassword());
