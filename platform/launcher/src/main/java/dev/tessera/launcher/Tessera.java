@@ -37,6 +37,7 @@ public final class Tessera {
         status      every component: process id, health; consumer lag per group
         down        stop everything cleanly
         logs NAME [-f]   the log of a component (e.g. orders-1, gateway-1, kafka, connect)
+        demo        seed demo users and orders through the gateway (on a running system)
         mail        the mail the local SMTP server received
         reset       delete all local data (databases, topics, logs, generated credentials)
       """;
@@ -77,6 +78,7 @@ public final class Tessera {
       case "down" -> down();
       case "logs" -> logs(List.of(args).subList(1, args.length));
       case "mail" -> mail();
+      case "demo" -> demo();
       case "reset" -> reset();
       default -> {
         out.print(USAGE);
@@ -389,6 +391,16 @@ public final class Tessera {
       Thread.currentThread().interrupt();
       return 1;
     }
+  }
+
+  private int demo() {
+    Optional<RunState> found = RunState.read(dataDirectory).filter(RunState::launcherAlive);
+    if (found.isEmpty()) {
+      throw new IllegalStateException("not running: ./tessera up first");
+    }
+    out.println("seeding demo data through " + found.get().get("gateway.url") + "…");
+    new Demo(found.get().get("gateway.url"), out).run();
+    return 0;
   }
 
   private int reset() {
