@@ -1,0 +1,34 @@
+package dev.tessera.orders;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Configuration of the orders service ({@code tessera.orders.*}). */
+@ConfigMapping(prefix = "tessera.orders")
+public interface OrdersConfig {
+
+  /** Idempotency-Key handling of order placement. */
+  Idempotency idempotency();
+
+  /** Pagination of the order list. */
+  Pages pages();
+
+  /** Idempotency keys. */
+  interface Idempotency {
+    /** How long a key is remembered; a retry after that places a new order. */
+    @WithDefault("P1D")
+    Duration retention();
+  }
+
+  /** Pages of {@code GET /api/orders}. */
+  interface Pages {
+    /** Orders per page when the client gives no limit. */
+    @WithDefault("20")
+    int defaultLimit();
+
+    /** The largest limit a client may ask for. */
+    @WithDefault("100")
+    int maxLimit();
+  }
+}

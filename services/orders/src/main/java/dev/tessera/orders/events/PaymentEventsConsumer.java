@@ -1,0 +1,123 @@
+package dev.tessera.orders.events;
+
+import dev.tessera.contracts.EventTypes;
+import dev.tessera.contracts.billing.PaymentFailed;
+import dev.tessera.contracts.billing.PaymentSucceeded;
+import dev.tessera.eventing.inbox.EventHandlers;
+import dev.tessera.eventing.inbox.IdempotentConsumer;
+import dev.tessera.eventing.inbox.ReceivedEvent;
+import dev.tessera.orders.domain.CancellationReason;
+import dev.tessera.orders.domain.IllegalTransitionException;
+import dev.tessera.orders.persistence.OrderEntity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+/**
+ * The orders side of the saga: billing's payment results confirm or cancel orders.
+ *
+ * <p>An event for an order this service does not have, or one its state machine refuses (a payment
+ * that succeeded for an order the customer cancelled meanwhile), is logged and skipped: the inbox
+ * still records it, so it is not retried, dead-lettered or looped over. Retrying could not make it
+ * apply.
+ */
+@ApplicationScoped
+public class PaymentEventsConsumer {
+
+  /** Keys this consumer's rows in the inbox: never rename it. */
+  public static final String CONSUMER = "orders-payments";
+
+  private static final Logger LOG = Logger.getLogger(PaymentEventsConsumer.class);
+
+  private final IdempotentConsumer consumer;
+  private final OrderEvents events;
+  private final MeterRegistry meters;
+  private final EventHandlers handlers =
+      EventHandlers.consumer(CONSUMER)
+          .on(EventTypes.PAYMENT_SUCCEEDED, this::onPaymentSucceeded)
+          .on(EventTypes.PAYMENT_FAILED, this::onPaymentFailed)
+          .build();
+
+  PaymentEventsConsumer(IdempotentConsumer consumer, OrderEvents events, MeterRegistry meters) {
+    this.consumer = consumer;
+    this.events = events;
+    this.meters = meters;
+  }
+
+  @Incoming("billing-events")
+  Uni<Void> onBillingEvent(ConsumerRecord<String, String> record) {
+    return consumer.process(record, handlers);
+  }
+
+  private Uni<Void> onPaymentSucceeded(
+      Mutiny.Session session, ReceivedEvent<PaymentSucceeded> event) {
+    PaymentSucceeded payment = event.payload();
+    return apply(
+        session,
+        event,
+        payment.orderId(),
+        payment.userId(),
+        order -> {
+          order.confirm(payment.paymentId(), now());
+          return events.confirmed(session, order);
+        });
+  }
+
+  private Uni<Void> onPaymentFailed(Mutiny.Session session, ReceivedEvent<PaymentFailed> event) {
+    PaymentFailed payment = event.payload();
+    return apply(
+        session,
+        event,
+        payment.orderId(),
+        payment.userId(),
+        order -> {
+          order.cancel(CancellationReason.PAYMENT_FAILED, now());
+          return events.cancelled(session, order);
+        });
+  }
+
+  private Uni<Void> apply(
+      Mutiny.Session session,
+      ReceivedEvent<?> event,
+      UUID orderId,
+      UUID userId,
+      Function<OrderEntity, Uni<Void>> change) {
+    return session
+        .find(OrderEntity.class, orderId)
+        .chain(
+            order -> {
+              if (order == null || !order.userId.equals(userId)) {
+                return skip(event, "order " + orderId + " of user " + userId + " is not known");
+              }
+              try {
+                return change.apply(order).invoke(() -> count(event, "applied"));
+              } catch (IllegalTransitionException e) {
+                return skip(event, "order " + orderId + " is " + e.from() + ": " + e.getMessage());
+              }
+            });
+  }
+
+  private Uni<Void> skip(ReceivedEvent<?> event, String why) {
+    LOG.warnf("skipped %s %s: %s", event.type().name(), event.id(), why);
+    count(event, "skipped");
+    return Uni.createFrom().voidItem();
+  }
+
+  private void count(ReceivedEvent<?> event, String outcome) {
+    meters
+        .counter("orders.payment.events", "type", event.type().name(), "outcome", outcome)
+        .increment();
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+}

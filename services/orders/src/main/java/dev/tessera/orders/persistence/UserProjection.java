@@ -1,0 +1,61 @@
+package dev.tessera.orders.persistence;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * What orders knows of identity's users, from {@code identity.user.events}: only whether one is
+ * suspended.
+ *
+ * <p>Identity owns sign-up, and its events can arrive after the user's first order (consumers
+ * tolerate any arrival order), so a user this projection does not know is allowed to order: the
+ * projection only ever blocks users it knows to be suspended. The token was already verified; the
+ * projection is not an authority on who exists.
+ */
+@ApplicationScoped
+public class UserProjection {
+
+  // A UserRegistered that arrives after the UserSuspended of the same user must not lift it.
+  private static final String REGISTER =
+      "insert into user_projection (id, status, updated_at) values (:id, 'ACTIVE', :at)"
+          + " on conflict (id) do nothing";
+
+  private static final String SUSPEND =
+      "insert into user_projection (id, status, updated_at) values (:id, 'SUSPENDED', :at) on"
+          + " conflict (id) do update set status = 'SUSPENDED', updated_at = excluded.updated_at";
+
+  private static final String IS_SUSPENDED =
+      "select count(*) from user_projection where id = :id and status = 'SUSPENDED'";
+
+  /** Records that a user signed up (unless already known). */
+  public Uni<Void> registered(Mutiny.Session session, UUID userId, Instant at) {
+    return session
+        .createNativeQuery(REGISTER)
+        .setParameter("id", userId)
+        .setParameter("at", at)
+        .executeUpdate()
+        .replaceWithVoid();
+  }
+
+  /** Records that a user was suspended, whether or not their sign-up was seen. */
+  public Uni<Void> suspended(Mutiny.Session session, UUID userId, Instant at) {
+    return session
+        .createNativeQuery(SUSPEND)
+        .setParameter("id", userId)
+        .setParameter("at", at)
+        .executeUpdate()
+        .replaceWithVoid();
+  }
+
+  /** Whether the user is known to be suspended. */
+  public Uni<Boolean> isSuspended(Mutiny.Session session, UUID userId) {
+    return session
+        .createNativeQuery(IS_SUSPENDED, Long.class)
+        .setParameter("id", userId)
+        .getSingleResult()
+        .map(count -> count > 0);
+  }
+}

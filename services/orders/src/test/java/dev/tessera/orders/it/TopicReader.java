@@ -1,0 +1,77 @@
+package dev.tessera.orders.it;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads what arrives on a topic from the moment it is opened, as an outside observer. */
+final class TopicReader implements AutoCloseable {
+
+  private final KafkaConsumer<String, String> consumer;
+  private final List<ConsumerRecord<String, String>> received = new ArrayList<>();
+
+  /** Starts reading {@code topic} at its current end. */
+  TopicReader(String topic) {
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                OrdersTestSupport.servers().kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "reader-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false"),
+            new StringDeserializer(),
+            new StringDeserializer());
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    List<PartitionInfo> infos;
+    // The topic may not exist yet: asking for its partitions creates it (auto-create is on).
+    while ((infos = consumer.partitionsFor(topic, Duration.ofSeconds(5))) == null
+        || infos.isEmpty()) {
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException("topic " + topic + " has no partitions");
+      }
+    }
+    List<TopicPartition> partitions =
+        infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position); // resolve the end now, not at the first poll
+  }
+
+  /** Polls once and returns everything received since opening. */
+  List<ConsumerRecord<String, String>> poll() {
+    consumer.poll(Duration.ofMillis(200)).forEach(received::add);
+    return List.copyOf(received);
+  }
+
+  /** The records received so far whose key is {@code key}. */
+  List<ConsumerRecord<String, String>> withKey(Object key) {
+    return poll().stream().filter(r -> key.toString().equals(r.key())).toList();
+  }
+
+  /** The records received so far with this key and {@code eventType} header. */
+  List<ConsumerRecord<String, String>> events(Object key, String eventType) {
+    return withKey(key).stream().filter(r -> eventType.equals(header(r, "eventType"))).toList();
+  }
+
+  static String header(ConsumerRecord<?, ?> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(5));
+  }
+}
