@@ -1,0 +1,157 @@
+package dev.tessera.notifications.email;
+
+import dev.tessera.notifications.domain.RetryPolicy;
+import dev.tessera.notifications.persistence.EmailOutbox;
+import dev.tessera.notifications.persistence.PendingEmail;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends the e-mails of the {@link EmailOutbox} after the transaction that recorded them committed:
+ * claim, send, then record that it was sent.
+ *
+ * <p>Delivery is at least once at one boundary: if the process dies after the SMTP server accepted
+ * an e-mail but before {@code status = 'sent'} commits, the claim's lease expires and the e-mail is
+ * sent again. SMTP has no way to make the send and our record atomic. Every copy carries the same
+ * Message-ID (derived from the event id, {@link dev.tessera.notifications.domain.MessageIds}), so a
+ * receiving system or mail client that de-duplicates by Message-ID shows it once. Redelivered
+ * events never cause a second e-mail: the e-mail row is unique per event and commits with the
+ * consumer's inbox record.
+ */
+@ApplicationScoped
+public class EmailSender {
+
+  private static final Logger LOG = Logger.getLogger(EmailSender.class);
+
+  private final EmailOutbox outbox;
+  private final ReactiveMailer mailer;
+  private final EmailConfig config;
+  private final MeterRegistry meters;
+  private final EmailRenderer renderer = new EmailRenderer();
+  private final RetryPolicy retryPolicy;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean requested = new AtomicBoolean();
+
+  EmailSender(EmailOutbox outbox, ReactiveMailer mailer, EmailConfig config, MeterRegistry meters) {
+    this.outbox = outbox;
+    this.mailer = mailer;
+    this.config = config;
+    this.meters = meters;
+    this.retryPolicy =
+        new RetryPolicy(config.initialBackoff(), config.maxBackoff(), config.maxAttempts());
+  }
+
+  /**
+   * Sends what is due now, in the background; calls while a pass runs make it run once more, so a
+   * burst of events costs a few passes, not one each.
+   */
+  public void sendDueSoon() {
+    requested.set(true);
+    if (running.compareAndSet(false, true)) {
+      pass();
+    }
+  }
+
+  /** The retry job: picks up failed attempts whose backoff has passed, and deferred e-mails. */
+  @Scheduled(
+      every = "${tessera.notifications.email.poll-interval:5s}",
+      delayed = "1s",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void retryDue() {
+    sendDueSoon();
+  }
+
+  private void pass() {
+    requested.set(false);
+    sendDue()
+        .subscribe()
+        .with(
+            sent -> passEnded(),
+            failure -> {
+              LOG.warnf("e-mail pass failed, the retry job tries again: %s", failure.toString());
+              passEnded();
+            });
+  }
+
+  private void passEnded() {
+    running.set(false);
+    if (requested.get() && running.compareAndSet(false, true)) {
+      pass();
+    }
+  }
+
+  /** Claims and handles due e-mails, batch after batch, until none is due. */
+  Uni<Void> sendDue() {
+    return outbox
+        .claimDue(config.batchSize(), config.lease())
+        .chain(
+            batch -> {
+              if (batch.isEmpty()) {
+                return Uni.createFrom().voidItem();
+              }
+              Uni<Void> handled =
+                  Multi.createFrom()
+                      .iterable(batch)
+                      .onItem()
+                      .transformToUniAndMerge(this::handle)
+                      .collect()
+                      .asList()
+                      .replaceWithVoid();
+              return batch.size() < config.batchSize() ? handled : handled.chain(this::sendDue);
+            });
+  }
+
+  private Uni<Void> handle(PendingEmail email) {
+    if (email.recipient().isEmpty()) {
+      return outbox.awaitRecipient(email, config.recipientRecheck());
+    }
+    if (!email.preferences().allows(email.kind().category())) {
+      meters
+          .counter("tessera.notifications.emails.skipped", "kind", email.kind().code())
+          .increment();
+      return outbox.markSkipped(email, "e-mail off for " + email.kind().category().code());
+    }
+    PendingEmail.Recipient to = email.recipient().get();
+    Uni<Void> sending;
+    try {
+      RenderedEmail rendered = renderer.render(email.kind(), to.displayName(), email.values());
+      Mail mail =
+          Mail.withText(to.email(), rendered.subject(), rendered.text())
+              .setHtml(rendered.html())
+              .addHeader("Message-ID", email.messageId());
+      sending = mailer.send(mail).ifNoItem().after(config.sendTimeout()).fail();
+    } catch (RuntimeException e) {
+      sending = Uni.createFrom().failure(e);
+    }
+    return sending
+        .onItem()
+        .transformToUni(
+            ignored -> {
+              meters
+                  .counter("tessera.notifications.emails.sent", "kind", email.kind().code())
+                  .increment();
+              return outbox.markSent(email);
+            })
+        .onFailure()
+        .recoverWithUni(failure -> failed(email, failure));
+  }
+
+  private Uni<Void> failed(PendingEmail email, Throwable failure) {
+    meters.counter("tessera.notifications.emails.failed", "kind", email.kind().code()).increment();
+    String error = String.valueOf(failure);
+    if (retryPolicy.mayRetryAfter(email.attempt())) {
+      LOG.warnf(
+          "e-mail %s (attempt %d) failed, retrying later: %s", email.id(), email.attempt(), error);
+      return outbox.retryLater(email, retryPolicy.delayAfter(email.attempt()), error);
+    }
+    LOG.errorf("e-mail %s failed %d times, giving up: %s", email.id(), email.attempt(), error);
+    return outbox.markFailed(email, error);
+  }
+}
