@@ -1,0 +1,93 @@
+package dev.tessera.gateway.ratelimit;
+
+import dev.tessera.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The gateway's rate limiter: the shared Redis buckets, or — while Redis cannot answer within its
+ * deadline — this instance's own buckets, so the gateway keeps serving (counted in {@code
+ * gateway_ratelimit_fallback_total}).
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+  private static final Logger LOG = Logger.getLogger(RateLimiter.class);
+
+  private final GatewayConfig.RateLimit config;
+  private final RedisTokenBuckets shared;
+  private final LocalTokenBuckets local = new LocalTokenBuckets();
+  private final Counter fallbacks;
+  private final Counter rejected;
+  private volatile boolean degraded;
+
+  RateLimiter(GatewayConfig config, RedisAPI redis, MeterRegistry registry) {
+    this.config = config.rateLimit();
+    this.shared = new RedisTokenBuckets(redis);
+    this.fallbacks =
+        Counter.builder("gateway.ratelimit.fallback")
+            .description("Rate-limit decisions taken by the local limiter because Redis failed")
+            .register(registry);
+    this.rejected =
+        Counter.builder("gateway.ratelimit.rejected")
+            .description("Requests refused with 429")
+            .register(registry);
+  }
+
+  /** The limit of {@code group}, or of {@code default}; empty: not limited. */
+  public Optional<GatewayConfig.Limit> limitOf(String group) {
+    if (!config.enabled()) {
+      return Optional.empty();
+    }
+    GatewayConfig.Limit limit = config.groups().get(group);
+    return Optional.ofNullable(limit != null ? limit : config.groups().get("default"));
+  }
+
+  /**
+   * Takes a token for {@code subject} (e.g. {@code user:<sub>} or {@code ip:<address>}) in {@code
+   * group}; an empty item when the group is not limited.
+   */
+  public Uni<Optional<Decision>> check(String group, String subject) {
+    Optional<GatewayConfig.Limit> found = limitOf(group);
+    if (found.isEmpty()) {
+      return Uni.createFrom().item(Optional.empty());
+    }
+    GatewayConfig.Limit limit = found.get();
+    String key = group + ":" + subject;
+    return shared
+        .take(key, limit.capacity(), limit.refillPerSecond())
+        .ifNoItem()
+        .after(config.redisTimeout())
+        .fail()
+        .invoke(
+            () -> {
+              if (degraded) {
+                degraded = false;
+                LOG.info("Redis answers again: rate limits are shared across instances");
+              }
+            })
+        .onFailure()
+        .recoverWithItem(
+            failure -> {
+              fallbacks.increment();
+              if (!degraded) {
+                degraded = true;
+                LOG.warnf(
+                    "Redis unavailable for rate limiting (%s): limiting per instance", failure);
+              }
+              return local.take(key, limit.capacity(), limit.refillPerSecond());
+            })
+        .invoke(
+            decision -> {
+              if (!decision.allowed()) {
+                rejected.increment();
+              }
+            })
+        .map(Optional::of);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.tessera.gateway.ratelimit;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.mutiny.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Token buckets kept in Redis and taken from by one atomic Lua script, so that every gateway
+ * instance shares them. Calls {@code EVALSHA}; loads the script on {@code NOSCRIPT} (a restarted or
+ * flushed Redis) and tries once more.
+ */
+public final class RedisTokenBuckets {
+
+  /** Prefix of every bucket key. */
+  public static final String KEY_PREFIX = "ratelimit:";
+
+  private static final String SCRIPT = load("/ratelimit/token-bucket.lua");
+  private static final String SHA = sha1(SCRIPT);
+
+  private final RedisAPI redis;
+
+  /** Buckets in the Redis that {@code redis} talks to. */
+  public RedisTokenBuckets(RedisAPI redis) {
+    this.redis = redis;
+  }
+
+  /** Takes a token from the bucket {@code key} sized by {@code capacity}/{@code refill}. */
+  public Uni<Decision> take(String key, long capacity, double refillPerSecond) {
+    List<String> args =
+        List.of(
+            SHA,
+            "1",
+            KEY_PREFIX + key,
+            Long.toString(capacity),
+            Double.toString(refillPerSecond),
+            Long.toString(TokenBucket.ttlMillis(capacity, refillPerSecond)));
+    return redis
+        .evalsha(args)
+        .onFailure(RedisTokenBuckets::isNoScript)
+        .recoverWithUni(
+            () -> redis.script(List.of("LOAD", SCRIPT)).chain(() -> redis.evalsha(args)))
+        .map(r -> decision(r, capacity));
+  }
+
+  /** The SHA-1 of the script, as {@code EVALSHA} names it. */
+  public static String sha() {
+    return SHA;
+  }
+
+  private static Decision decision(Response r, long capacity) {
+    return new Decision(
+        r.get(0).toLong() == 1L, capacity, r.get(1).toLong(), r.get(2).toLong(), r.get(3).toLong());
+  }
+
+  private static boolean isNoScript(Throwable t) {
+    return t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT");
+  }
+
+  private static String load(String resource) {
+    try (InputStream in = RedisTokenBuckets.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha1(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

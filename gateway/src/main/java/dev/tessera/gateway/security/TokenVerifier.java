@@ -1,0 +1,113 @@
+package dev.tessera.gateway.security;
+
+import dev.tessera.gateway.config.GatewayConfig;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.PublicKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Verifies identity's access tokens: compact JWS only, {@code RS256} only (an allow-list: {@code
+ * none}, {@code HS*} and every other algorithm are refused before any key is looked at), the
+ * signature against the JWKS key named by {@code kid}, then {@code exp}/{@code nbf} (with a small
+ * skew), {@code iss}, {@code aud}, and the presence of {@code sub}, {@code jti} and {@code iat}.
+ */
+@ApplicationScoped
+public class TokenVerifier {
+
+  private static final int MAX_TOKEN_LENGTH = 8192;
+
+  private final JwksKeys keys;
+  private final GatewayConfig.Jwt config;
+  private final Map<PublicKey, JwtConsumer> consumers = new ConcurrentHashMap<>();
+
+  TokenVerifier(JwksKeys keys, GatewayConfig config) {
+    this.keys = keys;
+    this.config = config.jwt();
+  }
+
+  /** The principal of {@code token}, or a failure with {@link InvalidTokenException}. */
+  public Uni<Principal> verify(String token) {
+    String kid;
+    try {
+      kid = header(token);
+    } catch (InvalidTokenException e) {
+      return Uni.createFrom().failure(e);
+    }
+    return keys.key(kid)
+        .map(
+            key -> {
+              if (key.isEmpty()) {
+                throw new InvalidTokenException("unknown kid " + kid);
+              }
+              return claims(token, key.get());
+            });
+  }
+
+  /** Checks the header and returns its {@code kid}; parses nothing it does not need. */
+  static String header(String token) {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+      throw new InvalidTokenException("missing or oversized token");
+    }
+    if (token.chars().filter(c -> c == '.').count() != 2) {
+      throw new InvalidTokenException("not a compact JWS");
+    }
+    JsonWebStructure structure;
+    try {
+      structure = JsonWebStructure.fromCompactSerialization(token);
+    } catch (JoseException | RuntimeException e) {
+      throw new InvalidTokenException("unparseable token");
+    }
+    if (!(structure instanceof JsonWebSignature jws)) {
+      throw new InvalidTokenException("not a JWS");
+    }
+    String alg = jws.getAlgorithmHeaderValue();
+    if (!AlgorithmIdentifiers.RSA_USING_SHA256.equals(alg)) {
+      throw new InvalidTokenException("algorithm not allowed: " + alg);
+    }
+    String kid = jws.getKeyIdHeaderValue();
+    if (kid == null || kid.isBlank()) {
+      throw new InvalidTokenException("no kid");
+    }
+    return kid;
+  }
+
+  private Principal claims(String token, PublicKey key) {
+    try {
+      JwtClaims claims = consumers.computeIfAbsent(key, this::consumer).processToClaims(token);
+      return new Principal(
+          claims.getSubject(),
+          claims.getJwtId(),
+          claims.getIssuedAt().getValue(),
+          claims.getExpirationTime().getValue());
+    } catch (InvalidJwtException | MalformedClaimException e) {
+      throw new InvalidTokenException(e.getMessage());
+    }
+  }
+
+  private JwtConsumer consumer(PublicKey key) {
+    return new JwtConsumerBuilder()
+        .setJwsAlgorithmConstraints(
+            AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
+        .setVerificationKey(key)
+        .setRequireExpirationTime()
+        .setRequireIssuedAt()
+        .setRequireSubject()
+        .setRequireJwtId()
+        .setAllowedClockSkewInSeconds(config.clockSkewSeconds())
+        .setExpectedIssuer(config.issuer())
+        .setExpectedAudience(config.audience())
+        .build();
+  }
+}
