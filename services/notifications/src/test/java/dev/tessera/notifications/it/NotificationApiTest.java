@@ -201,7 +201,7 @@ class NotificationApiTest {
     problem(given().auth().oauth2("not.a.jwt").get("/api/notifications").then(), 401);
     problem(given().auth().oauth2(token("admin")).get("/api/notifications").then(), 401);
     String foreign =
-        io.smallrye.jwt.build.Jwt.issuer("tessera")
+        io.smallrye.jwt.build.Jwt.issuer("tessera-identity")
             .audience("tessera")
             .subject(UUID.randomUUID().toString())
             .jws()

@@ -94,7 +94,7 @@ final class TestSupport {
   }
 
   static String token(String subject) {
-    return Jwt.issuer("tessera")
+    return Jwt.issuer("tessera-identity")
         .audience("tessera")
         .subject(subject)
         .expiresIn(300)

@@ -1,0 +1,111 @@
+package dev.tessera.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.marcnuri.helm.LintResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The chart lints strictly and renders with its defaults and each ci/ values file. */
+class ChartRenderTest {
+
+  static Stream<Arguments> valueSets() {
+    return Chart.valueSets().stream().map(p -> Arguments.of(Chart.label(p), p));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void helm_lint_strict_reports_nothing(String label, Path values) {
+    LintResult lint = Chart.lintStrict(values);
+
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    assertThat(lint.getMessages())
+        .as("lint messages with " + label)
+        .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void helm_template_renders_every_part_of_the_system(String label, Path values) {
+    List<ObjectNode> objects = Chart.objects(values);
+
+    assertThat(objects).isNotEmpty();
+    for (String app : Repo.APPS) {
+      assertThat(Chart.find(objects, "Deployment", Chart.component(app))).as(app).isPresent();
+      assertThat(Chart.find(objects, "Service", Chart.component(app))).as(app).isPresent();
+      assertThat(Chart.find(objects, "PodDisruptionBudget", Chart.component(app)))
+          .as(app)
+          .isPresent();
+    }
+    assertThat(Chart.ofKind(objects, "Kafka")).hasSize(1);
+    assertThat(Chart.ofKind(objects, "KafkaNodePool")).hasSize(1);
+    assertThat(Chart.ofKind(objects, "KafkaConnect")).hasSize(1);
+    assertThat(Chart.ofKind(objects, "Cluster")).hasSize(4);
+    assertThat(Chart.ofKind(objects, "Pooler")).hasSize(4);
+    assertThat(Chart.ofKind(objects, "ScaledObject")).hasSize(3);
+    assertThat(Chart.ofKind(objects, "StatefulSet"))
+        .extracting(Chart::name)
+        .containsExactly("tessera-redis");
+    assertThat(Chart.ofKind(objects, "Pod"))
+        .as("the helm test hook")
+        .singleElement()
+        .satisfies(
+            pod ->
+                assertThat(pod.path("metadata").path("annotations").path("helm.sh/hook").asText())
+                    .isEqualTo("test"));
+  }
+
+  @Test
+  void the_schema_rejects_an_unknown_top_level_key() {
+    assertThatThrownBy(() -> Chart.template(null, Map.of("replicaCount", 3)))
+        .hasMessageContaining("replicaCount");
+  }
+
+  @Test
+  void the_schema_rejects_a_misspelt_key_deep_inside_an_app() {
+    assertThatThrownBy(() -> Chart.template(null, Map.of("apps.orders.autoscaling.maxReplica", 3)))
+        .hasMessageContaining("maxReplica");
+  }
+
+  @Test
+  void the_schema_rejects_a_root_container() {
+    assertThatThrownBy(() -> Chart.template(null, Map.of("podSecurityContext.runAsNonRoot", false)))
+        .hasMessageContaining("runAsNonRoot");
+  }
+
+  @Test
+  void external_kafka_without_bootstrap_servers_is_refused() {
+    assertThatThrownBy(() -> Chart.template(null, Map.of("kafka.enabled", false)))
+        .hasMessageContaining("kafka.external.bootstrapServers");
+  }
+
+  @Test
+  void switched_off_dependencies_render_none_of_their_resources() {
+    List<ObjectNode> objects =
+        Chart.parse(
+            Chart.template(
+                null,
+                Map.of(
+                    "kafka.enabled", false,
+                    "kafka.external.bootstrapServers", "kafka.example:9092",
+                    "postgres.enabled", false,
+                    "postgres.external.host", "pg.example",
+                    "redis.enabled", false,
+                    "redis.external.hosts", "redis://redis.example:6379",
+                    "connect.enabled", false)));
+
+    assertThat(objects)
+        .extracting(o -> o.path("kind").asText())
+        .doesNotContain("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaConnect", "KafkaConnector")
+        .doesNotContain("Cluster", "Pooler", "StatefulSet");
+    assertThat(TypedModels.problems(objects)).isEmpty();
+  }
+}

@@ -1,0 +1,450 @@
+package dev.tessera.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tessera.cdc.OutboxConnector;
+import dev.tessera.contracts.EventType;
+import dev.tessera.contracts.EventTypes;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.strimzi.api.kafka.model.connect.KafkaConnect;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The chart and the code agree: topics (contracts), consumer groups and dead-letter topics
+ * (application.properties), the Debezium connector configuration (platform/cdc), ports, health and
+ * metrics paths, and the environment variables each app reads. Everything on the code side is read
+ * when the test runs.
+ */
+class CodeConsistencyTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  static Stream<Arguments> valueSets() {
+    return Chart.valueSets().stream().map(p -> Arguments.of(Chart.label(p), p));
+  }
+
+  private static Set<String> eventTopics() {
+    return EventTypes.all().stream()
+        .map(EventType::topic)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static Map<String, String> kafkaTopics(List<ObjectNode> objects, boolean deadLetter) {
+    Map<String, String> topics = new LinkedHashMap<>();
+    for (ObjectNode t : Chart.ofKind(objects, "KafkaTopic")) {
+      boolean dlq =
+          t.path("metadata").path("labels").path("tessera.dev/dead-letter").asText().equals("true");
+      if (dlq == deadLetter) {
+        topics.put(
+            t.path("spec").path("topicName").asText(), t.path("spec").path("partitions").asText());
+      }
+    }
+    return topics;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void every_event_topic_of_the_contracts_is_a_kafka_topic_and_no_other(String label, Path values) {
+    assertThat(kafkaTopics(Chart.objects(values), false).keySet())
+        .containsExactlyInAnyOrderElementsOf(eventTopics());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void every_dead_letter_topic_the_services_write_to_is_a_kafka_topic_and_no_other(
+      String label, Path values) {
+    Set<String> expected = new TreeSet<>();
+    for (String app : Repo.APPS) {
+      for (AppConfig.Channel ch : AppConfig.of(app).channels().values()) {
+        assertThat(ch.deadLetterTopic())
+            .as("%s/%s: dead-letter topic <topic>.<group>.dlq", app, ch.name())
+            .isEqualTo(ch.topic() + "." + ch.group() + ".dlq");
+        expected.add(ch.deadLetterTopic());
+      }
+    }
+
+    assertThat(kafkaTopics(Chart.objects(values), true).keySet())
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void every_topic_a_service_consumes_is_one_the_contracts_define(String label, Path values) {
+    for (String app : Repo.APPS) {
+      for (AppConfig.Channel ch : AppConfig.of(app).channels().values()) {
+        assertThat(eventTopics()).as(app + "/" + ch.name()).contains(ch.topic());
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void each_consumer_scales_on_lag_of_its_real_group_and_topics_and_no_further_than_partitions(
+      String label, Path values) throws Exception {
+    List<ObjectNode> objects = Chart.objects(values);
+    Map<String, String> partitions = kafkaTopics(objects, false);
+    for (String app : Repo.APPS) {
+      AppConfig config = AppConfig.of(app);
+      var scaled = Chart.find(objects, "ScaledObject", Chart.component(app));
+      if (!config.consumes()) {
+        assertThat(scaled).as(app + " consumes nothing: no lag scaling").isEmpty();
+        continue;
+      }
+      assertThat(scaled).as(app + " consumes: a ScaledObject").isPresent();
+      assertThat(Chart.find(objects, "HorizontalPodAutoscaler", Chart.component(app)))
+          .as(app + ": KEDA owns its HPA")
+          .isEmpty();
+      JsonNode spec = scaled.get().path("spec");
+      Set<String> expected = new TreeSet<>();
+      config.channels().values().forEach(ch -> expected.add(ch.group() + " ← " + ch.topic()));
+      Set<String> actual = new TreeSet<>();
+      String bootstrap =
+          env(WorkloadPolicyTest.appContainer(objects, app)).get("KAFKA_BOOTSTRAP_SERVERS");
+      int fewestPartitions = Integer.MAX_VALUE;
+      for (JsonNode trigger : spec.path("triggers")) {
+        if (!trigger.path("type").asText().equals("kafka")) {
+          continue;
+        }
+        JsonNode m = trigger.path("metadata");
+        actual.add(m.path("consumerGroup").asText() + " ← " + m.path("topic").asText());
+        assertThat(m.path("bootstrapServers").asText()).as(app).isEqualTo(bootstrap);
+        assertThat(partitions).as(app).containsKey(m.path("topic").asText());
+        fewestPartitions =
+            Math.min(fewestPartitions, Integer.parseInt(partitions.get(m.path("topic").asText())));
+      }
+      assertThat(actual).as(app + " (group ← topic)").isEqualTo(expected);
+      assertThat(spec.path("maxReplicaCount").asInt())
+          .as(app + ": a replica beyond the partition count would sit idle")
+          .isLessThanOrEqualTo(fewestPartitions);
+      assertThat(spec.path("minReplicaCount").asInt())
+          .as(app + " also serves HTTP: it never scales to zero")
+          .isPositive();
+      assertThat(spec.has("fallback")).as(app + " fallback").isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void each_kafka_connector_is_the_outbox_connector_configuration_of_the_code(
+      String label, Path values) throws Exception {
+    List<ObjectNode> objects = Chart.objects(values);
+    Set<String> producers =
+        EventTypes.all().stream()
+            .map(EventType::service)
+            .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> connected = new TreeSet<>();
+    for (ObjectNode node : Chart.ofKind(objects, "KafkaConnector")) {
+      KafkaConnector connector = MAPPER.treeToValue(node, KafkaConnector.class);
+      String service = Chart.name(node).replaceFirst("^tessera-", "").replaceFirst("-outbox$", "");
+      connected.add(service);
+      String cluster = Chart.component(service) + "-db";
+      String secret = cluster + "-app";
+      assertThat(Chart.find(objects, "Cluster", cluster)).as(service + " database").isPresent();
+      OutboxConnector code = new OutboxConnector(service);
+      Map<String, String> expected =
+          code.config(
+              new OutboxConnector.Database(
+                  cluster + "-rw." + Chart.NAMESPACE + ".svc",
+                  5432,
+                  service,
+                  "${secrets:" + Chart.NAMESPACE + "/" + secret + ":username}",
+                  "${secrets:" + Chart.NAMESPACE + "/" + secret + ":password}"));
+
+      Map<String, String> rendered = new HashMap<>();
+      connector.getSpec().getConfig().forEach((k, v) -> rendered.put(k, String.valueOf(v)));
+      rendered.put("name", connector.getMetadata().getName());
+      rendered.put("connector.class", connector.getSpec().getClassName());
+      rendered.put("tasks.max", String.valueOf(connector.getSpec().getTasksMax()));
+
+      assertThat(rendered)
+          .as(service + " connector, key by key")
+          .containsExactlyInAnyOrderEntriesOf(expected);
+      assertThat(node.path("metadata").path("labels").path("strimzi.io/cluster").asText())
+          .isEqualTo(
+              Chart.ofKind(objects, "KafkaConnect").get(0).path("metadata").path("name").asText());
+      for (EventType<?> type : EventTypes.all()) {
+        if (type.service().equals(service)) {
+          assertThat(code.topicFor(type.aggregate())).isEqualTo(type.topic());
+        }
+      }
+    }
+    assertThat(connected)
+        .as("one connector per service that publishes events")
+        .isEqualTo(producers);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void every_service_whose_readiness_waits_for_outbox_capture_gets_a_connector(
+      String label, Path values) {
+    List<ObjectNode> objects = Chart.objects(values);
+    for (String app : Repo.APPS) {
+      String pom = Repo.read(Repo.appDir(app).resolve("pom.xml"));
+      boolean waits =
+          pom.contains("<artifactId>tessera-eventing</artifactId>")
+              && !AppConfig.of(app)
+                  .get("quarkus.arc.exclude-types")
+                  .orElse("")
+                  .contains("OutboxCaptureCheck");
+      assertThat(Chart.find(objects, "KafkaConnector", "tessera-" + app + "-outbox").isPresent())
+          .as("%s: its readiness (OutboxCaptureCheck) waits for the Debezium slot", app)
+          .isEqualTo(waits);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void connect_runs_the_debezium_version_the_code_is_tested_with(String label, Path values) {
+    String pom = Repo.read(Repo.root().resolve("pom.xml"));
+    var m =
+        java.util.regex.Pattern.compile("<debezium.version>([^<]+)</debezium.version>")
+            .matcher(pom);
+    assertThat(m.find()).isTrue();
+    String tested = m.group(1);
+    ObjectNode connect = Chart.ofKind(Chart.objects(values), "KafkaConnect").get(0);
+    JsonNode build = connect.path("spec").path("build");
+    if (build.isMissingNode()) {
+      assertThat(connect.path("spec").path("image").asText()).as("a prebuilt image").isNotEmpty();
+      return;
+    }
+    assertThat(build.path("plugins").get(0).path("artifacts").get(0).path("url").asText())
+        .contains("/debezium-connector-postgres/" + tested + "/");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void connect_can_resolve_the_secret_placeholders_of_the_connectors(String label, Path values)
+      throws Exception {
+    List<ObjectNode> objects = Chart.objects(values);
+    ObjectNode node = Chart.ofKind(objects, "KafkaConnect").get(0);
+    KafkaConnect connect = MAPPER.treeToValue(node, KafkaConnect.class);
+    Map<String, Object> config = connect.getSpec().getConfig();
+    assertThat(config).containsEntry("config.providers", "secrets");
+    assertThat(config)
+        .containsEntry(
+            "config.providers.secrets.class", "io.strimzi.kafka.KubernetesSecretConfigProvider");
+    assertThat(
+            node.path("metadata")
+                .path("annotations")
+                .path("strimzi.io/use-connector-resources")
+                .asText())
+        .isEqualTo("true");
+    JsonNode role = Chart.ofKind(objects, "Role").get(0);
+    JsonNode binding = Chart.ofKind(objects, "RoleBinding").get(0);
+    assertThat(binding.path("subjects").get(0).path("name").asText())
+        .as("Strimzi's service account of the Connect pods")
+        .isEqualTo(Chart.name(node) + "-connect");
+    Set<String> readable = new TreeSet<>();
+    role.path("rules").get(0).path("resourceNames").forEach(n -> readable.add(n.asText()));
+    for (ObjectNode connector : Chart.ofKind(objects, "KafkaConnector")) {
+      String user = connector.path("spec").path("config").path("database.user").asText();
+      String secretName = user.replaceAll("^\\$\\{secrets:[^/]+/([^:]+):.*$", "$1");
+      assertThat(readable).as(Chart.id(connector)).contains(secretName);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void every_app_listens_on_the_port_its_service_probes_and_monitor_use(String label, Path values)
+      throws Exception {
+    List<ObjectNode> objects = Chart.objects(values);
+    for (String app : Repo.APPS) {
+      Container c = WorkloadPolicyTest.appContainer(objects, app);
+      int port = c.getPorts().get(0).getContainerPort();
+      assertThat(c.getPorts().get(0).getName()).isEqualTo("http");
+      assertThat(port).isEqualTo(8080);
+      assertThat(env(c)).as(app).containsEntry("QUARKUS_HTTP_PORT", String.valueOf(port));
+      ObjectNode service = Chart.find(objects, "Service", Chart.component(app)).orElseThrow();
+      assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText())
+          .isEqualTo("http");
+      var monitor = Chart.find(objects, "ServiceMonitor", Chart.component(app));
+      if (monitor.isPresent()) {
+        JsonNode endpoint = monitor.get().path("spec").path("endpoints").get(0);
+        assertThat(endpoint.path("port").asText()).isEqualTo("http");
+        assertThat(endpoint.path("path").asText())
+            .as(app)
+            .isEqualTo(AppConfig.of(app).metricsPath());
+        assertThat(Repo.read(Repo.appDir(app).resolve("pom.xml")))
+            .as(app + " serves Prometheus metrics")
+            .contains("quarkus-micrometer-registry-prometheus");
+      }
+      AppConfig config = AppConfig.of(app);
+      assertThat(config.has("quarkus.http.root-path")).as(app + " moves its paths").isFalse();
+      assertThat(config.has("quarkus.http.non-application-root-path")).as(app).isFalse();
+      assertThat(config.has("quarkus.smallrye-health.root-path")).as(app).isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void every_environment_variable_the_chart_sets_is_one_the_app_reads(String label, Path values)
+      throws Exception {
+    List<ObjectNode> objects = Chart.objects(values);
+    for (String app : Repo.APPS) {
+      AppConfig config = AppConfig.of(app);
+      String pom = Repo.read(Repo.appDir(app).resolve("pom.xml"));
+      Set<String> reads = config.environmentVariables();
+      for (String name : env(WorkloadPolicyTest.appContainer(objects, app)).keySet()) {
+        boolean read =
+            reads.contains(name)
+                // Read by Quarkus itself or by an extension the app has:
+                || name.equals("QUARKUS_HTTP_PORT")
+                || name.equals("JAVA_OPTS_APPEND") // the Quarkus image's run-java script
+                || (name.startsWith("QUARKUS_DATASOURCE_") && config.has("quarkus.datasource"))
+                || (name.startsWith("QUARKUS_REDIS_") && pom.contains("quarkus-redis-client"))
+                || (name.startsWith("QUARKUS_MAILER_") && pom.contains("quarkus-mailer"))
+                || (name.startsWith("QUARKUS_OTEL_") && config.has("quarkus.otel"))
+                || (name.startsWith("MP_JWT_") && pom.contains("quarkus-smallrye-jwt"))
+                || (name.equals("KAFKA_BOOTSTRAP_SERVERS") && config.consumes());
+        assertThat(read).as("%s reads %s", app, name).isTrue();
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void every_app_gets_the_connections_it_needs_in_the_cluster(String label, Path values)
+      throws Exception {
+    List<ObjectNode> objects = Chart.objects(values);
+    for (String app : Repo.APPS) {
+      AppConfig config = AppConfig.of(app);
+      String pom = Repo.read(Repo.appDir(app).resolve("pom.xml"));
+      Map<String, String> env = env(WorkloadPolicyTest.appContainer(objects, app));
+      Set<String> names = env.keySet();
+
+      config
+          .localDefaults()
+          .forEach(
+              (key, overrides) -> {
+                if (key.startsWith("quarkus.otel.")) {
+                  overrides.add("QUARKUS_OTEL_SDK_DISABLED"); // no exporter, no endpoint used
+                }
+                assertThat(names)
+                    .as(
+                        "%s: %s points at localhost; the cluster must set one of %s",
+                        app, key, overrides)
+                    .containsAnyElementsOf(overrides);
+              });
+      if (config.has("quarkus.datasource")) {
+        assertThat(names)
+            .as(app + " database")
+            .contains(
+                "QUARKUS_DATASOURCE_REACTIVE_URL",
+                "QUARKUS_DATASOURCE_JDBC_URL",
+                "QUARKUS_DATASOURCE_USERNAME",
+                "QUARKUS_DATASOURCE_PASSWORD");
+      }
+      if (config.consumes() || config.has("kafka.bootstrap.servers")) {
+        assertThat(names).as(app + " Kafka").contains("KAFKA_BOOTSTRAP_SERVERS");
+      }
+      if (pom.contains("quarkus-redis-client")) {
+        assertThat(names).as(app + " Redis").contains("QUARKUS_REDIS_HOSTS");
+      }
+      if (pom.contains("quarkus-mailer")) {
+        assertThat(names).as(app + " SMTP").contains("QUARKUS_MAILER_HOST", "QUARKUS_MAILER_PORT");
+      }
+      if (config.has("mp.jwt.verify.publickey.location")) {
+        assertThat(names).as(app + " JWKS").contains("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+      }
+      for (String value : env.values()) {
+        if (value != null && value.contains("/.well-known/jwks.json")) {
+          assertThat(value)
+              .as(app + ": the JWKS is identity's")
+              .isEqualTo(
+                  "http://"
+                      + Chart.component("identity")
+                      + "."
+                      + Chart.NAMESPACE
+                      + ".svc/api/identity/.well-known/jwks.json");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void every_in_cluster_address_an_app_is_given_names_a_rendered_service(String label, Path values)
+      throws Exception {
+    List<ObjectNode> objects = Chart.objects(values);
+    Set<String> services = new TreeSet<>();
+    Chart.ofKind(objects, "Service").forEach(s -> services.add(Chart.name(s)));
+    for (ObjectNode kafka : Chart.ofKind(objects, "Kafka")) {
+      services.add(Chart.name(kafka) + "-kafka-bootstrap"); // Strimzi's bootstrap Service
+    }
+    for (ObjectNode cluster : Chart.ofKind(objects, "Cluster")) {
+      services.add(Chart.name(cluster) + "-rw"); // CloudNativePG's primary Service
+    }
+    for (ObjectNode pooler : Chart.ofKind(objects, "Pooler")) {
+      services.add(Chart.name(pooler)); // the Pooler's Service has its name
+    }
+    var host = java.util.regex.Pattern.compile("([a-z0-9-]+)\\." + Chart.NAMESPACE + "\\.svc");
+    for (String app : Repo.APPS) {
+      Container c = WorkloadPolicyTest.appContainer(objects, app);
+      for (EnvVar e : c.getEnv()) {
+        if (e.getValue() == null) {
+          continue;
+        }
+        var m = host.matcher(e.getValue());
+        while (m.find()) {
+          assertThat(services).as("%s %s=%s", app, e.getName(), e.getValue()).contains(m.group(1));
+        }
+      }
+      if (app.equals("gateway")) {
+        String identity = env(c).get("TESSERA_GATEWAY_UPSTREAMS_IDENTITY");
+        assertThat(identity)
+            .isEqualTo("http://" + Chart.component("identity") + "." + Chart.NAMESPACE + ".svc");
+      }
+    }
+    assertThat(
+            Repo.read(
+                Repo.appDir("identity")
+                    .resolve("src/main/java/dev/tessera/identity/api/JwksResource.java")))
+        .as("identity serves the JWKS path the chart hands out")
+        .contains("/api/identity/.well-known/jwks.json");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void database_credentials_come_from_the_secret_cloudnative_pg_generates(String label, Path values)
+      throws Exception {
+    List<ObjectNode> objects = Chart.objects(values);
+    for (String app : Repo.APPS) {
+      Container c = WorkloadPolicyTest.appContainer(objects, app);
+      for (EnvVar e : c.getEnv()) {
+        if (e.getName().equals("QUARKUS_DATASOURCE_USERNAME")
+            || e.getName().equals("QUARKUS_DATASOURCE_PASSWORD")) {
+          assertThat(e.getValue()).as(app).isNull();
+          assertThat(e.getValueFrom().getSecretKeyRef().getName())
+              .isEqualTo(Chart.component(app) + "-db-app");
+        }
+        if (e.getName().equals("TESSERA_IDENTITY_SIGNING_KEY")) {
+          assertThat(e.getValueFrom().getSecretKeyRef())
+              .as("signing key from a Secret")
+              .isNotNull();
+        }
+      }
+    }
+  }
+
+  private static Map<String, String> env(Container c) {
+    Map<String, String> env = new LinkedHashMap<>();
+    c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    return env;
+  }
+}

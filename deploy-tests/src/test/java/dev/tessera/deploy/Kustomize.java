@@ -1,0 +1,207 @@
+package dev.tessera.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Generates k8s/ from the chart: the base is the chart rendered with its defaults, each overlay is
+ * the JSON patches (RFC 6902) that turn the base into the chart rendered with the overlay's ci/
+ * values file, plus deletions and additions. Generated, so the two cannot drift without a test
+ * noticing.
+ */
+final class Kustomize {
+
+  /** Overlay name → the ci/ values file it stands for. */
+  static final Map<String, String> OVERLAYS =
+      Map.of("dev", "dev-values.yaml", "prod", "prod-values.yaml");
+
+  static final String HEADER =
+      "# GENERATED from helm/tessera by deploy-tests (Kustomize.java); do not edit by hand.\n"
+          + "# Regenerate: ./mvnw -B -pl deploy-tests -am verify -Dtest=KustomizeTest"
+          + " -Dtessera.k8s.write=true -Dsurefire.failIfNoSpecifiedTests=false\n";
+
+  private static final YAMLMapper READABLE =
+      new YAMLMapper(
+          YAMLFactory.builder()
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+              .build());
+
+  private Kustomize() {}
+
+  static Path dir() {
+    return Repo.root().resolve("k8s");
+  }
+
+  /** The chart's release manifest (no hooks: `helm test` is the chart's business). */
+  static String chartManifest(Path valuesFile) {
+    return Chart.template(valuesFile, Map.of());
+  }
+
+  /** Every generated file, by path relative to k8s/. */
+  static Map<String, String> generate() {
+    Map<String, String> files = new LinkedHashMap<>();
+    String base = chartManifest(null);
+    files.put("base/tessera.yaml", HEADER + base);
+    files.put(
+        "base/kustomization.yaml",
+        HEADER
+            + "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+            + "kind: Kustomization\n"
+            + "# The chart renders in-cluster addresses for namespace \""
+            + Chart.NAMESPACE
+            + "\": keep it.\n"
+            + "namespace: "
+            + Chart.NAMESPACE
+            + "\n"
+            + "resources:\n"
+            + "  - tessera.yaml\n");
+    Map<String, ObjectNode> baseObjects = byId(Chart.parse(base));
+    for (var overlay : new java.util.TreeMap<>(OVERLAYS).entrySet()) {
+      Path values = Repo.chart().resolve("ci").resolve(overlay.getValue());
+      Map<String, ObjectNode> target = byId(Chart.parse(chartManifest(values)));
+      files.putAll(overlay(overlay.getKey(), overlay.getValue(), baseObjects, target));
+    }
+    return files;
+  }
+
+  private static Map<String, String> overlay(
+      String name,
+      String valuesFile,
+      Map<String, ObjectNode> base,
+      Map<String, ObjectNode> target) {
+    StringBuilder k = new StringBuilder(HEADER);
+    k.append("# The chart rendered with helm/tessera/ci/").append(valuesFile).append(".\n");
+    k.append("apiVersion: kustomize.config.k8s.io/v1beta1\n");
+    k.append("kind: Kustomization\n");
+    k.append("resources:\n  - ../../base\n");
+    List<ObjectNode> added = new ArrayList<>();
+    target.forEach(
+        (id, object) -> {
+          if (!base.containsKey(id)) {
+            added.add(object);
+          }
+        });
+    if (!added.isEmpty()) {
+      k.append("  - added.yaml\n");
+    }
+    StringBuilder patches = new StringBuilder();
+    base.forEach(
+        (id, object) -> {
+          ObjectNode wanted = target.get(id);
+          if (wanted == null) {
+            patches.append("  - patch: |-\n");
+            patches.append("      $patch: delete\n");
+            patches
+                .append("      apiVersion: ")
+                .append(object.path("apiVersion").asText())
+                .append('\n');
+            patches.append("      kind: ").append(object.path("kind").asText()).append('\n');
+            patches
+                .append("      metadata:\n        name: ")
+                .append(Chart.name(object))
+                .append('\n');
+            return;
+          }
+          ArrayNode ops = Chart.JSON.createArrayNode();
+          diff(object, wanted, "", ops);
+          if (ops.isEmpty()) {
+            return;
+          }
+          String[] gv = object.path("apiVersion").asText().split("/");
+          patches.append("  - target:\n");
+          if (gv.length == 2) {
+            patches.append("      group: ").append(gv[0]).append('\n');
+          }
+          patches.append("      version: ").append(gv[gv.length - 1]).append('\n');
+          patches.append("      kind: ").append(object.path("kind").asText()).append('\n');
+          patches.append("      name: ").append(Chart.name(object)).append('\n');
+          patches.append("    patch: |-\n");
+          patches.append(indent(yaml(ops), "      "));
+        });
+    if (!patches.isEmpty()) {
+      k.append("patches:\n").append(patches);
+    }
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("overlays/" + name + "/kustomization.yaml", k.toString());
+    if (!added.isEmpty()) {
+      StringBuilder a = new StringBuilder(HEADER);
+      for (ObjectNode object : added) {
+        a.append("---\n").append(yaml(object));
+      }
+      files.put("overlays/" + name + "/added.yaml", a.toString());
+    }
+    return files;
+  }
+
+  /** RFC 6902 operations turning {@code from} into {@code to}; arrays are replaced whole. */
+  static void diff(JsonNode from, JsonNode to, String path, ArrayNode ops) {
+    if (from.equals(to)) {
+      return;
+    }
+    if (from.isObject() && to.isObject()) {
+      from.fieldNames()
+          .forEachRemaining(
+              f -> {
+                if (!to.has(f)) {
+                  ops.addObject().put("op", "remove").put("path", path + "/" + escape(f));
+                }
+              });
+      to.fields()
+          .forEachRemaining(
+              e -> {
+                String p = path + "/" + escape(e.getKey());
+                if (!from.has(e.getKey())) {
+                  ops.addObject().put("op", "add").put("path", p).set("value", e.getValue());
+                } else {
+                  diff(from.get(e.getKey()), e.getValue(), p, ops);
+                }
+              });
+      return;
+    }
+    if (from.isArray() && to.isArray() && from.size() == to.size()) {
+      for (int i = 0; i < from.size(); i++) {
+        diff(from.get(i), to.get(i), path + "/" + i, ops);
+      }
+      return;
+    }
+    ops.addObject().put("op", "replace").put("path", path).set("value", to);
+  }
+
+  private static String escape(String key) {
+    return key.replace("~", "~0").replace("/", "~1");
+  }
+
+  /** Objects by apiVersion/kind/name, in rendering order. */
+  static Map<String, ObjectNode> byId(List<ObjectNode> objects) {
+    Map<String, ObjectNode> map = new LinkedHashMap<>();
+    objects.forEach(o -> map.put(TypedModels.typeKey(o) + "/" + Chart.name(o), o));
+    return map;
+  }
+
+  private static String yaml(JsonNode node) {
+    try {
+      String text = READABLE.writeValueAsString(node);
+      return text.startsWith("---\n") ? text.substring(4) : text;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String indent(String text, String prefix) {
+    StringBuilder b = new StringBuilder();
+    text.lines().forEach(l -> b.append(prefix).append(l).append('\n'));
+    return b.toString();
+  }
+}
