@@ -7,6 +7,8 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
@@ -43,6 +45,31 @@ final class Secrets {
 
   String adminPassword() {
     return get("admin.password");
+  }
+
+  /**
+   * Identity's RS256 signing key as PKCS#8 PEM, kept across restarts: every identity instance signs
+   * with it, and tokens stay valid when identity restarts.
+   */
+  synchronized String identitySigningKey() {
+    String der = values.getProperty("identity.signing-key");
+    if (der == null) {
+      try {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048, RANDOM);
+        der =
+            Base64.getEncoder()
+                .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("no RSA on this JVM", e);
+      }
+      values.setProperty("identity.signing-key", der);
+      save();
+    }
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(Base64.getDecoder().decode(der))
+        + "\n-----END PRIVATE KEY-----\n";
   }
 
   private synchronized String get(String key) {

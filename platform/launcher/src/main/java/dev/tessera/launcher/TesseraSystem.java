@@ -164,6 +164,7 @@ public final class TesseraSystem implements AutoCloseable {
     if (service.name().equals("identity")) {
       properties.put("tessera.identity.admin.email", secrets.adminEmail());
       environment.put("TESSERA_IDENTITY_ADMIN_PASSWORD", secrets.adminPassword());
+      environment.put("TESSERA_IDENTITY_SIGNING_KEY", secrets.identitySigningKey());
     }
     if (service == Services.GATEWAY) {
       for (Services.Service upstream : Services.DOMAIN) {
