@@ -1,0 +1,145 @@
+package dev.tessera.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/** What a client of Tessera sees: JSON over HTTP through the gateway, nothing else. */
+final class GatewayClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+
+  GatewayClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  /** A response: status, headers and the body as JSON (or null when empty or not JSON). */
+  record Response(int status, Map<String, java.util.List<String>> headers, JsonNode body) {
+    String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  Response get(String path, String token) {
+    return send(request(path, token).GET());
+  }
+
+  Response post(String path, String token, Object body) {
+    return send(request(path, token).POST(json(body)));
+  }
+
+  Response postIdempotent(String path, String token, Object body, UUID key) {
+    return send(request(path, token).header("Idempotency-Key", key.toString()).POST(json(body)));
+  }
+
+  Response put(String path, String token, Object body) {
+    return send(request(path, token).PUT(json(body)));
+  }
+
+  Response delete(String path, String token) {
+    return send(request(path, token).DELETE());
+  }
+
+  /** Signs up a new user with a unique e-mail and logs in; returns the access token. */
+  Session signUpAndLogIn(String displayName) {
+    String email = "e2e-" + UUID.randomUUID() + "@example.com";
+    String password = "e2e-Password-" + UUID.randomUUID();
+    Response signUp =
+        post(
+            "/api/identity/users",
+            null,
+            Map.of("email", email, "password", password, "displayName", displayName));
+    if (signUp.status() != 201) {
+      throw new AssertionError("sign-up failed: " + signUp);
+    }
+    Response tokens =
+        post("/api/identity/tokens", null, Map.of("email", email, "password", password));
+    if (tokens.status() != 200) {
+      throw new AssertionError("log-in failed: " + tokens);
+    }
+    return new Session(
+        UUID.fromString(signUp.body().get("id").asText()),
+        email,
+        tokens.body().get("accessToken").asText(),
+        tokens.body().get("refreshToken").asText());
+  }
+
+  /** The elements of a list response: the body itself, or its page's array field. */
+  static java.util.List<JsonNode> items(JsonNode body) {
+    JsonNode array = body;
+    if (body != null && body.isObject()) {
+      array = null;
+      for (var fields = body.fields(); fields.hasNext(); ) {
+        var field = fields.next();
+        if (field.getValue().isArray()) {
+          array = field.getValue();
+          break;
+        }
+      }
+    }
+    java.util.List<JsonNode> list = new java.util.ArrayList<>();
+    if (array != null) {
+      array.forEach(list::add);
+    }
+    return list;
+  }
+
+  /** A signed-up, logged-in user. */
+  record Session(UUID userId, String email, String accessToken, String refreshToken) {}
+
+  private HttpRequest.Builder request(String path, String token) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(15))
+            .header("Accept", "application/json");
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder;
+  }
+
+  private static HttpRequest.BodyPublisher json(Object body) {
+    try {
+      return HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private Response send(HttpRequest.Builder builder) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              builder.header("Content-Type", "application/json").build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode body = null;
+      if (!response.body().isBlank()) {
+        try {
+          body = JSON.readTree(response.body());
+        } catch (IOException notJson) {
+          body = JSON.getNodeFactory().textNode(response.body());
+        }
+      }
+      return new Response(response.statusCode(), response.headers().map(), body);
+    } catch (IOException e) {
+      throw new IllegalStateException("gateway unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

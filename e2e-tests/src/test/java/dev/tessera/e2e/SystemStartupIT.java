@@ -1,0 +1,46 @@
+package dev.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tessera.cdc.OutboxConnector;
+import dev.tessera.launcher.AppProcess;
+import dev.tessera.launcher.Services;
+import dev.tessera.launcher.TesseraSystem;
+import dev.tessera.servers.Credentials;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+/** What {@code ./tessera up} promises before any request is made. */
+class SystemStartupIT {
+
+  private final TesseraSystem system = WholeSystem.get();
+
+  @Test
+  void every_service_instance_and_the_gateway_report_ready() {
+    assertThat(system.allInstances()).hasSize(Services.all().size() + 1); // orders runs twice
+    for (AppProcess app : system.allInstances()) {
+      assertThat(app.healthStatus("/q/health/ready")).as(app.id()).isEqualTo(200);
+      assertThat(app.healthStatus("/q/health/live")).as(app.id()).isEqualTo(200);
+    }
+    assertThat(WholeSystem.gateway().get("/q/health/ready", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void every_service_that_publishes_has_its_outbox_captured_by_its_own_connector() {
+    for (String service : java.util.List.of("identity", "orders", "billing")) {
+      String status =
+          system.servers().connect().connectorStatus(new OutboxConnector(service).name());
+      assertThat(status).as(service).isNotNull().contains("\"state\":\"RUNNING\"");
+    }
+  }
+
+  @Test
+  void a_service_role_opens_its_own_database_and_no_other() throws SQLException {
+    Credentials orders = system.databaseOwner("orders");
+    system.servers().postgres().connect("orders", orders).close();
+    assertThatThrownBy(() -> system.servers().postgres().connect("billing", orders).close())
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("permission denied");
+  }
+}

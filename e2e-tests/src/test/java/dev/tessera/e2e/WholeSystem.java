@@ -1,0 +1,88 @@
+package dev.tessera.e2e;
+
+import dev.tessera.launcher.LaunchOptions;
+import dev.tessera.launcher.TesseraSystem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * The whole system, started once per test JVM with the same launcher as {@code ./tessera up}, on
+ * ports nobody else uses, with fresh data; stopped when the JVM ends.
+ */
+final class WholeSystem {
+
+  private static TesseraSystem system;
+
+  private WholeSystem() {}
+
+  /** The running system, started on first use. */
+  static synchronized TesseraSystem get() {
+    if (system == null) {
+      Path repository = Path.of(System.getProperty("tessera.repository", "..")).toAbsolutePath();
+      Path data = Path.of("target", "e2e-data").toAbsolutePath();
+      deleteRecursively(data);
+      int base = freeServicePortBase();
+      LaunchOptions options =
+          LaunchOptions.defaults(repository.normalize())
+              .withDataDirectory(data)
+              .withReplicas("orders", 2)
+              .withPorts(freePort(), base, freePort());
+      system = TesseraSystem.start(options, line -> System.out.println("[launcher] " + line));
+      Runtime.getRuntime().addShutdownHook(new Thread(system::close));
+    }
+    return system;
+  }
+
+  /** A client of the gateway, as a real client would use it. */
+  static GatewayClient gateway() {
+    return new GatewayClient(get().gatewayUrl());
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A base where every service instance's port (base + index + 10 × instance) is free. */
+  private static int freeServicePortBase() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+      if (IntStream.rangeClosed(0, 40).allMatch(offset -> isFree(base + offset))) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free range of ports for the services");
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void deleteRecursively(Path directory) {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

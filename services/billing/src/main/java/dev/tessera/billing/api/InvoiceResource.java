@@ -1,0 +1,142 @@
+package dev.tessera.billing.api;
+
+import dev.tessera.billing.domain.InvoiceLine;
+import dev.tessera.billing.persistence.InvoiceEntity;
+import dev.tessera.billing.persistence.InvoiceRepository;
+import dev.tessera.billing.persistence.PaymentRepository;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/** The caller's invoices. */
+@Path("/api/billing/invoices")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "invoices")
+@SecurityRequirement(name = "bearer")
+public class InvoiceResource {
+
+  static final int DEFAULT_LIMIT = 20;
+  static final int MAX_LIMIT = 100;
+
+  private final Mutiny.SessionFactory sessionFactory;
+  private final InvoiceRepository invoices;
+  private final PaymentRepository payments;
+  private final CurrentUser user;
+
+  InvoiceResource(
+      Mutiny.SessionFactory sessionFactory,
+      InvoiceRepository invoices,
+      PaymentRepository payments,
+      CurrentUser user) {
+    this.sessionFactory = sessionFactory;
+    this.invoices = invoices;
+    this.payments = payments;
+    this.user = user;
+  }
+
+  @GET
+  @Operation(summary = "The caller's invoices, newest first, by keyset cursor")
+  public Uni<InvoicePage> list(
+      @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    UUID userId = user.id();
+    int size = limit(limit);
+    InvoiceCursor after = cursor == null || cursor.isEmpty() ? null : InvoiceCursor.decode(cursor);
+    return sessionFactory
+        .withSession(
+            session ->
+                invoices.page(
+                    session,
+                    userId,
+                    after == null ? null : after.issuedAt(),
+                    after == null ? null : after.id(),
+                    size + 1))
+        .map(
+            found -> {
+              boolean more = found.size() > size;
+              List<InvoiceEntity> page = more ? found.subList(0, size) : found;
+              InvoiceEntity last = page.isEmpty() ? null : page.get(page.size() - 1);
+              return new InvoicePage(
+                  page.stream().map(invoice -> view(invoice, null)).toList(),
+                  more ? new InvoiceCursor(last.issuedAt, last.id).encode() : null);
+            });
+  }
+
+  @GET
+  @Path("/{id}")
+  @Operation(summary = "One of the caller's invoices, with its lines (404 for anyone else's)")
+  public Uni<InvoiceView> get(@PathParam("id") String id) {
+    UUID userId = user.id();
+    UUID invoiceId;
+    try {
+      invoiceId = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.notFound("no such invoice");
+    }
+    return sessionFactory.withSession(
+        session ->
+            invoices
+                .findOwned(session, invoiceId, userId)
+                .chain(
+                    invoice -> {
+                      if (invoice == null) {
+                        // Another user's invoice looks exactly like a missing one.
+                        return Uni.createFrom()
+                            .failure(ProblemException.notFound("no such invoice"));
+                      }
+                      return payments
+                          .lines(session, invoice.paymentId)
+                          .map(lines -> view(invoice, lines));
+                    }));
+  }
+
+  private static int limit(String limit) {
+    if (limit == null || limit.isEmpty()) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int value = Integer.parseInt(limit);
+      if (value >= 1 && value <= MAX_LIMIT) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below, like a number out of range
+    }
+    throw ProblemException.invalidField("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+  }
+
+  private static InvoiceView view(InvoiceEntity invoice, List<InvoiceLine> lines) {
+    String currency = invoice.currency;
+    return new InvoiceView(
+        invoice.id,
+        invoice.number,
+        invoice.orderId,
+        invoice.paymentId,
+        new Amount(invoice.subtotal, currency),
+        new Amount(invoice.total, currency),
+        invoice.issuedAt,
+        lines == null
+            ? null
+            : lines.stream()
+                .map(
+                    line ->
+                        new InvoiceView.Line(
+                            line.sku(),
+                            line.name(),
+                            line.quantity(),
+                            new Amount(line.unitAmount(), currency),
+                            new Amount(line.amount(), currency)))
+                .toList());
+  }
+}

@@ -1,0 +1,100 @@
+package dev.tessera.billing.payments;
+
+import dev.tessera.billing.domain.InvoiceLine;
+import dev.tessera.billing.domain.PaymentMethod;
+import dev.tessera.billing.domain.PaymentStatus;
+import dev.tessera.billing.persistence.AccountRepository;
+import dev.tessera.billing.persistence.NewPayment;
+import dev.tessera.billing.persistence.PaymentRepository;
+import dev.tessera.contracts.orders.OrderCancelled;
+import dev.tessera.contracts.orders.OrderPlaced;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+/**
+ * What billing records when orders change, inside the transaction of the incoming event. No
+ * provider call happens here: the {@link PaymentProcessor} makes it once this has committed.
+ */
+@ApplicationScoped
+public class OrderPayments {
+
+  private static final Logger LOG = Logger.getLogger(OrderPayments.class);
+
+  private final AccountRepository accounts;
+  private final PaymentRepository payments;
+
+  OrderPayments(AccountRepository accounts, PaymentRepository payments) {
+    this.accounts = accounts;
+    this.payments = payments;
+  }
+
+  /**
+   * Records a pending payment for a placed order. An order that arrives before its user's
+   * UserRegistered gets an account with the default payment method on the spot: it is never lost.
+   */
+  public Uni<Void> orderPlaced(Mutiny.Session session, OrderPlaced order) {
+    NewPayment payment =
+        new NewPayment(
+            UUID.randomUUID(),
+            order.orderId(),
+            order.userId(),
+            order.total().amount(),
+            order.total().currency(),
+            order.items().stream()
+                .map(
+                    line ->
+                        new InvoiceLine(
+                            line.sku(), line.name(), line.quantity(), line.unitPrice().amount()))
+                .toList(),
+            order.placedAt());
+    return accounts
+        .createIfAbsent(session, order.userId(), PaymentMethod.DEFAULT)
+        .invoke(
+            created -> {
+              if (created) {
+                LOG.infof("created billing account of %s on demand", order.userId());
+              }
+            })
+        .chain(() -> payments.insertIfAbsent(session, payment))
+        .invoke(
+            inserted -> {
+              if (!inserted) {
+                LOG.infof("order %s already has a payment: not charged again", order.orderId());
+              }
+            })
+        .replaceWithVoid();
+  }
+
+  /**
+   * Stops the charge of a cancelled order, or queues the refund of a paid one. A payment that
+   * failed, or was already cancelled or refunded, is left as it is.
+   */
+  public Uni<Void> orderCancelled(Mutiny.Session session, OrderCancelled cancelled) {
+    return payments
+        .lockByOrder(session, cancelled.orderId())
+        .chain(
+            found -> {
+              if (found.isEmpty()) {
+                LOG.infof("order %s cancelled before billing saw it", cancelled.orderId());
+                return Uni.createFrom().voidItem();
+              }
+              var payment = found.get();
+              PaymentStatus next = payment.status().onOrderCancelled(payment.attempts() > 0);
+              if (next == payment.status()) {
+                return Uni.createFrom().voidItem();
+              }
+              OffsetDateTime due = next.needsProvider() ? OffsetDateTime.now(ZoneOffset.UTC) : null;
+              return payments.update(session, payment.id(), next, null, null, due);
+            });
+  }
+
+  /** Opens the account of a newly registered user with the default payment method. */
+  public Uni<Void> userRegistered(Mutiny.Session session, UUID userId) {
+    return accounts.createIfAbsent(session, userId, PaymentMethod.DEFAULT).replaceWithVoid();
+  }
+}

@@ -1,0 +1,462 @@
+package dev.tessera.billing.payments;
+
+import dev.tessera.billing.BillingConfig;
+import dev.tessera.billing.domain.ChargeOutcome;
+import dev.tessera.billing.domain.InvoiceLine;
+import dev.tessera.billing.domain.InvoiceNumber;
+import dev.tessera.billing.domain.InvoiceTotals;
+import dev.tessera.billing.domain.PaymentDecision;
+import dev.tessera.billing.domain.PaymentStatus;
+import dev.tessera.billing.domain.RetryPolicy;
+import dev.tessera.billing.persistence.InvoiceEntity;
+import dev.tessera.billing.persistence.InvoiceRepository;
+import dev.tessera.billing.persistence.PaymentRepository;
+import dev.tessera.billing.persistence.PaymentRow;
+import dev.tessera.billing.provider.ChargeRequest;
+import dev.tessera.billing.provider.PaymentProvider;
+import dev.tessera.billing.provider.RefundRequest;
+import dev.tessera.billing.provider.RefundResult;
+import dev.tessera.contracts.Money;
+import dev.tessera.contracts.billing.PaymentFailed;
+import dev.tessera.contracts.billing.PaymentRefunded;
+import dev.tessera.contracts.billing.PaymentSucceeded;
+import dev.tessera.eventing.outbox.Outbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes pending charges and refunds to the provider without holding a database transaction open
+ * across the call: claim the payment (short transaction), call the provider with the payment id as
+ * idempotency key (no transaction), record the outcome (short transaction, with its event).
+ */
+@ApplicationScoped
+public class PaymentProcessor {
+
+  private static final Logger LOG = Logger.getLogger(PaymentProcessor.class);
+
+  private final Mutiny.SessionFactory sessionFactory;
+  private final PaymentRepository payments;
+  private final InvoiceRepository invoices;
+  private final Outbox outbox;
+  private final PaymentProvider provider;
+  private final BillingConfig config;
+  private final RetryPolicy policy;
+  private final MeterRegistry meters;
+  private final Vertx vertx;
+
+  PaymentProcessor(
+      Mutiny.SessionFactory sessionFactory,
+      PaymentRepository payments,
+      InvoiceRepository invoices,
+      Outbox outbox,
+      PaymentProvider provider,
+      BillingConfig config,
+      MeterRegistry meters,
+      Vertx vertx) {
+    this.sessionFactory = sessionFactory;
+    this.payments = payments;
+    this.invoices = invoices;
+    this.outbox = outbox;
+    this.provider = provider;
+    this.config = config;
+    this.meters = meters;
+    this.vertx = vertx;
+    this.policy =
+        new RetryPolicy(
+            config.payments().initialBackoff(),
+            config.payments().maxBackoff(),
+            config.payments().maxAttempts(),
+            0.2);
+  }
+
+  /** The retry policy in force. */
+  public RetryPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * Does the provider work of the order's payment now, if it has any that is due. Never fails: what
+   * could not be done stays in the queue for the retry job.
+   */
+  public Uni<Void> processOrder(UUID orderId) {
+    return process(orderId, 1).replaceWithVoid();
+  }
+
+  /** Claims a batch of due payments and settles them; returns how many it claimed. */
+  public Uni<Integer> processDue() {
+    return process(null, config.payments().batchSize());
+  }
+
+  private Uni<Integer> process(UUID orderId, int limit) {
+    Executor context = newContext();
+    OffsetDateTime lease = now().plus(config.payments().lease());
+    return Uni.createFrom()
+        .deferred(
+            () ->
+                sessionFactory.withTransaction(
+                    session -> payments.claimDue(session, limit, lease, orderId)))
+        .runSubscriptionOn(context)
+        .chain(this::settleAll)
+        .onFailure()
+        .recoverWithItem(
+            failure -> {
+              LOG.warnf("could not process due payments: %s", failure.toString());
+              return 0;
+            });
+  }
+
+  private Uni<Integer> settleAll(List<PaymentRow> claimed) {
+    if (claimed.isEmpty()) {
+      return Uni.createFrom().item(0);
+    }
+    return Multi.createFrom()
+        .iterable(claimed)
+        .onItem()
+        // Each payment on a context of its own: Hibernate Reactive binds a session to a context.
+        .transformToUni(payment -> settle(payment, newContext()))
+        .merge(8)
+        .collect()
+        .asList()
+        .map(List::size);
+  }
+
+  private Uni<Void> settle(PaymentRow payment, Executor context) {
+    Uni<Void> work =
+        payment.status() == PaymentStatus.REFUND_PENDING
+            ? refund(payment, context)
+            : charge(payment, context);
+    return work.onFailure()
+        .recoverWithItem(
+            failure -> {
+              LOG.warnf("payment %s stays queued: %s", payment.id(), failure.toString());
+              return null;
+            });
+  }
+
+  private Uni<Void> charge(PaymentRow payment, Executor context) {
+    ChargeRequest request =
+        new ChargeRequest(
+            payment.id().toString(),
+            payment.paymentMethod(),
+            payment.amount(),
+            payment.currency(),
+            payment.orderId().toString());
+    return Uni.createFrom()
+        .deferred(() -> provider.charge(request))
+        .map(
+            result ->
+                result.approved()
+                    ? (ChargeOutcome) new ChargeOutcome.Approved(result.chargeId())
+                    : new ChargeOutcome.Declined(result.declineCode()))
+        .onFailure()
+        .recoverWithItem(failure -> new ChargeOutcome.Unavailable(failure.toString()))
+        .emitOn(context)
+        .chain(outcome -> recordCharge(payment.id(), outcome));
+  }
+
+  private Uni<Void> recordCharge(UUID paymentId, ChargeOutcome outcome) {
+    return sessionFactory.withTransaction(
+        session ->
+            payments
+                .lock(session, paymentId)
+                .chain(
+                    found -> {
+                      if (found.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                      }
+                      PaymentRow current = found.get();
+                      PaymentDecision decision =
+                          PaymentDecision.decide(
+                              current.status(), outcome, current.attempts(), policy);
+                      count(outcome, decision);
+                      return apply(session, current, decision, outcome);
+                    }));
+  }
+
+  private Uni<Void> apply(
+      Mutiny.Session session, PaymentRow payment, PaymentDecision decision, ChargeOutcome outcome) {
+    if (decision instanceof PaymentDecision.Succeed succeed) {
+      return succeed(session, payment, succeed.chargeId());
+    }
+    if (decision instanceof PaymentDecision.Fail fail) {
+      LOG.infof(
+          "payment %s of order %s failed: %s", payment.id(), payment.orderId(), fail.reason());
+      Instant at = Instant.now();
+      return payments
+          .update(session, payment.id(), PaymentStatus.FAILED, null, fail.reason(), null)
+          .chain(
+              () ->
+                  outbox.record(
+                      session,
+                      new PaymentFailed(
+                          payment.id(),
+                          payment.orderId(),
+                          payment.userId(),
+                          new Money(payment.amount(), payment.currency()),
+                          fail.reason(),
+                          at)))
+          .replaceWithVoid();
+    }
+    if (decision instanceof PaymentDecision.RetryLater) {
+      OffsetDateTime next =
+          now()
+              .plus(
+                  policy.delayAfter(payment.attempts(), ThreadLocalRandom.current().nextDouble()));
+      LOG.debugf(
+          "payment %s: provider unavailable (%s), attempt %d, next at %s",
+          payment.id(), ((ChargeOutcome.Unavailable) outcome).cause(), payment.attempts(), next);
+      return payments.retryAt(session, payment.id(), next);
+    }
+    if (decision instanceof PaymentDecision.RefundCharge refund) {
+      LOG.infof("order %s was cancelled while being charged: refunding", payment.orderId());
+      return payments.update(
+          session, payment.id(), PaymentStatus.REFUND_PENDING, refund.chargeId(), null, now());
+    }
+    return Uni.createFrom().voidItem();
+  }
+
+  private Uni<Void> succeed(Mutiny.Session session, PaymentRow payment, String chargeId) {
+    // Microseconds: what PostgreSQL keeps, so a keyset cursor built from it finds the row again.
+    Instant issuedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    int year = issuedAt.atOffset(ZoneOffset.UTC).getYear();
+    return payments
+        .lines(session, payment.id())
+        .chain(
+            lines ->
+                invoices
+                    .nextSequence(session, year)
+                    .chain(
+                        sequence -> {
+                          InvoiceEntity invoice = invoice(payment, lines, year, sequence, issuedAt);
+                          return invoices
+                              .insert(session, invoice)
+                              .chain(
+                                  () ->
+                                      payments.update(
+                                          session,
+                                          payment.id(),
+                                          PaymentStatus.SUCCEEDED,
+                                          chargeId,
+                                          null,
+                                          null))
+                              .chain(
+                                  () ->
+                                      outbox.record(
+                                          session,
+                                          new PaymentSucceeded(
+                                              payment.id(),
+                                              payment.orderId(),
+                                              payment.userId(),
+                                              new Money(payment.amount(), payment.currency()),
+                                              invoice.id,
+                                              issuedAt)));
+                        }))
+        .replaceWithVoid();
+  }
+
+  private static InvoiceEntity invoice(
+      PaymentRow payment, List<InvoiceLine> lines, int year, long sequence, Instant issuedAt) {
+    InvoiceTotals totals = InvoiceTotals.of(lines, payment.amount());
+    InvoiceEntity invoice = new InvoiceEntity();
+    invoice.id = UUID.randomUUID();
+    invoice.number = InvoiceNumber.format(year, sequence);
+    invoice.paymentId = payment.id();
+    invoice.orderId = payment.orderId();
+    invoice.userId = payment.userId();
+    invoice.currency = payment.currency();
+    invoice.subtotal = totals.subtotal();
+    invoice.total = totals.total();
+    invoice.issuedAt = issuedAt;
+    return invoice;
+  }
+
+  private Uni<Void> refund(PaymentRow payment, Executor context) {
+    if (payment.providerChargeId() == null) {
+      return settleUnknownCharge(payment, context);
+    }
+    RefundRequest request =
+        new RefundRequest(
+            "refund-" + payment.id(),
+            payment.providerChargeId(),
+            payment.amount(),
+            payment.currency());
+    return Uni.createFrom()
+        .deferred(() -> provider.refund(request))
+        .emitOn(context)
+        .chain(result -> recordRefund(payment.id(), result))
+        .onFailure()
+        .recoverWithUni(
+            failure -> {
+              meters.counter("billing.refunds", "outcome", "unavailable").increment();
+              // Refunds are never given up: the customer's money must go back.
+              OffsetDateTime next =
+                  now()
+                      .plus(
+                          policy.delayAfter(
+                              payment.attempts(), ThreadLocalRandom.current().nextDouble()));
+              return Uni.createFrom()
+                  .deferred(
+                      () ->
+                          sessionFactory.withTransaction(
+                              session -> payments.retryAt(session, payment.id(), next)))
+                  .runSubscriptionOn(context);
+            });
+  }
+
+  /**
+   * The order was cancelled after a charge attempt whose answer billing never got: ask the provider
+   * whether that attempt took the money. If it did, refund it; if not, the payment is simply
+   * cancelled (should the lost call still land later, its outcome finds the payment cancelled and
+   * refunds it).
+   */
+  private Uni<Void> settleUnknownCharge(PaymentRow payment, Executor context) {
+    return Uni.createFrom()
+        .deferred(() -> provider.lookup(payment.id().toString()))
+        .emitOn(context)
+        .chain(
+            found -> {
+              if (found.isPresent() && found.get().approved()) {
+                String chargeId = found.get().chargeId();
+                return sessionFactory
+                    .withTransaction(
+                        session ->
+                            payments.update(
+                                session,
+                                payment.id(),
+                                PaymentStatus.REFUND_PENDING,
+                                chargeId,
+                                null,
+                                now()))
+                    .chain(
+                        () ->
+                            refund(
+                                new PaymentRow(
+                                    payment.id(),
+                                    payment.orderId(),
+                                    payment.userId(),
+                                    payment.amount(),
+                                    payment.currency(),
+                                    PaymentStatus.REFUND_PENDING,
+                                    payment.attempts(),
+                                    payment.paymentMethod(),
+                                    chargeId),
+                                context));
+              }
+              return sessionFactory.withTransaction(
+                  session ->
+                      payments
+                          .lock(session, payment.id())
+                          .chain(
+                              current -> {
+                                if (current.isPresent()
+                                    && current.get().status() == PaymentStatus.REFUND_PENDING
+                                    && current.get().providerChargeId() == null) {
+                                  return payments.update(
+                                      session,
+                                      payment.id(),
+                                      PaymentStatus.CANCELLED,
+                                      null,
+                                      null,
+                                      null);
+                                }
+                                return Uni.createFrom().voidItem();
+                              }));
+            })
+        .onFailure()
+        .recoverWithUni(failure -> retryLater(payment, context));
+  }
+
+  private Uni<Void> retryLater(PaymentRow payment, Executor context) {
+    OffsetDateTime next =
+        now().plus(policy.delayAfter(payment.attempts(), ThreadLocalRandom.current().nextDouble()));
+    return Uni.createFrom()
+        .deferred(
+            () ->
+                sessionFactory.withTransaction(
+                    session -> payments.retryAt(session, payment.id(), next)))
+        .runSubscriptionOn(context);
+  }
+
+  private Uni<Void> recordRefund(UUID paymentId, RefundResult result) {
+    return sessionFactory.withTransaction(
+        session ->
+            payments
+                .lock(session, paymentId)
+                .chain(
+                    found -> {
+                      if (found.isEmpty() || found.get().status() != PaymentStatus.REFUND_PENDING) {
+                        return Uni.createFrom().voidItem();
+                      }
+                      PaymentRow payment = found.get();
+                      UUID refundId = UUID.randomUUID();
+                      meters.counter("billing.refunds", "outcome", "refunded").increment();
+                      return payments
+                          .insertRefund(session, refundId, payment, result.refundId())
+                          .chain(
+                              () ->
+                                  payments.update(
+                                      session,
+                                      payment.id(),
+                                      PaymentStatus.REFUNDED,
+                                      null,
+                                      null,
+                                      null))
+                          .chain(
+                              () ->
+                                  outbox.record(
+                                      session,
+                                      new PaymentRefunded(
+                                          payment.id(),
+                                          payment.orderId(),
+                                          payment.userId(),
+                                          new Money(payment.amount(), payment.currency()),
+                                          refundId,
+                                          Instant.now())))
+                          .replaceWithVoid();
+                    }));
+  }
+
+  private void count(ChargeOutcome outcome, PaymentDecision decision) {
+    String name;
+    if (decision instanceof PaymentDecision.Succeed) {
+      name = "succeeded";
+    } else if (decision instanceof PaymentDecision.Fail
+        && outcome instanceof ChargeOutcome.Unavailable) {
+      name = "given_up";
+    } else if (outcome instanceof ChargeOutcome.Declined) {
+      name = "declined";
+    } else if (outcome instanceof ChargeOutcome.Unavailable) {
+      name = "unavailable";
+    } else {
+      name = "ignored";
+    }
+    meters.counter("billing.charges", "outcome", name).increment();
+  }
+
+  private Executor newContext() {
+    Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+    // Hibernate Reactive only runs on a context marked safe: one no other stream shares.
+    VertxContextSafetyToggle.setContextSafe(context, true);
+    return task -> context.runOnContext(ignored -> task.run());
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+}

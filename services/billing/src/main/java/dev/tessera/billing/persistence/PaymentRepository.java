@@ -1,0 +1,195 @@
+package dev.tessera.billing.persistence;
+
+import dev.tessera.billing.domain.InvoiceLine;
+import dev.tessera.billing.domain.PaymentMethod;
+import dev.tessera.billing.domain.PaymentStatus;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/** Payments and their lines; the queue of payments the provider still has to take. */
+@ApplicationScoped
+public class PaymentRepository {
+
+  // The unique constraint on order_id decides, not a prior select: two deliveries of one order on
+  // two replicas race here, and exactly one insert wins.
+  private static final String INSERT =
+      "insert into payment (id, order_id, user_id, amount, currency, status, next_attempt_at,"
+          + " placed_at) values (:id, :order, :user, :amount, :currency, 'PENDING', :due, :placed)"
+          + " on conflict (order_id) do nothing";
+
+  private static final String INSERT_LINE =
+      "insert into payment_line (id, payment_id, line_no, sku, name, quantity, unit_amount,"
+          + " currency) values (:id, :payment, :no, :sku, :name, :quantity, :unit, :currency)";
+
+  // Claims due payments for one replica: skip locked lets several replicas share the queue, and
+  // the lease keeps the claimed rows out of the queue while their provider call runs (outside any
+  // transaction). The charge uses the account's payment method at the time of the attempt.
+  private static final String CLAIM =
+      "with due as (select id from payment where status in ('PENDING', 'REFUND_PENDING')"
+          + " and next_attempt_at <= :now %s order by next_attempt_at limit :limit"
+          + " for update skip locked)"
+          + " update payment p set attempts = p.attempts + 1, next_attempt_at = :lease,"
+          + " updated_at = now(), payment_method = case when p.status = 'PENDING' then"
+          + " coalesce((select a.payment_method from billing_account a"
+          + " where a.user_id = p.user_id), '"
+          + PaymentMethod.DEFAULT
+          + "') else p.payment_method end"
+          + " from due where p.id = due.id returning p.id, p.order_id, p.user_id, p.amount,"
+          + " p.currency, p.status, p.attempts, p.payment_method, p.provider_charge_id";
+
+  /** Records a pending payment due now, unless the order has one; true if it was recorded. */
+  public Uni<Boolean> insertIfAbsent(Mutiny.Session session, NewPayment payment) {
+    return session
+        .createNativeQuery(INSERT)
+        .setParameter("id", payment.id())
+        .setParameter("order", payment.orderId())
+        .setParameter("user", payment.userId())
+        .setParameter("amount", payment.amount())
+        .setParameter("currency", payment.currency())
+        .setParameter("due", now())
+        .setParameter("placed", payment.placedAt().atOffset(ZoneOffset.UTC))
+        .executeUpdate()
+        .chain(
+            rows -> {
+              if (rows == 0) {
+                return Uni.createFrom().item(false);
+              }
+              Uni<Void> chain = Uni.createFrom().voidItem();
+              List<InvoiceLine> lines = payment.lines();
+              for (int i = 0; i < lines.size(); i++) {
+                InvoiceLine line = lines.get(i);
+                int no = i + 1;
+                chain =
+                    chain.chain(
+                        () ->
+                            session
+                                .createNativeQuery(INSERT_LINE)
+                                .setParameter("id", UUID.randomUUID())
+                                .setParameter("payment", payment.id())
+                                .setParameter("no", no)
+                                .setParameter("sku", line.sku())
+                                .setParameter("name", line.name())
+                                .setParameter("quantity", line.quantity())
+                                .setParameter("unit", line.unitAmount())
+                                .setParameter("currency", payment.currency())
+                                .executeUpdate()
+                                .replaceWithVoid());
+              }
+              return chain.replaceWith(true);
+            });
+  }
+
+  /**
+   * Claims up to {@code limit} payments that are due, for this caller alone until {@code lease}
+   * passes, counting the attempt.
+   */
+  public Uni<List<PaymentRow>> claimDue(
+      Mutiny.Session session, int limit, OffsetDateTime lease, UUID orderId) {
+    var query =
+        session
+            .createNativeQuery(String.format(CLAIM, orderId == null ? "" : "and order_id = :order"))
+            .setParameter("now", now())
+            .setParameter("limit", limit)
+            .setParameter("lease", lease);
+    if (orderId != null) {
+      query.setParameter("order", orderId);
+    }
+    return query.getResultList().map(rows -> rows.stream().map(PaymentRow::of).toList());
+  }
+
+  /** The payment of an order, locked until the transaction ends. */
+  public Uni<Optional<PaymentRow>> lockByOrder(Mutiny.Session session, UUID orderId) {
+    return session
+        .createNativeQuery(
+            "select " + PaymentRow.COLUMNS + " from payment where order_id = :order for update")
+        .setParameter("order", orderId)
+        .getResultList()
+        .map(rows -> rows.stream().findFirst().map(PaymentRow::of));
+  }
+
+  /** The payment, locked until the transaction ends. */
+  public Uni<Optional<PaymentRow>> lock(Mutiny.Session session, UUID id) {
+    return session
+        .createNativeQuery(
+            "select " + PaymentRow.COLUMNS + " from payment where id = :id for update")
+        .setParameter("id", id)
+        .getResultList()
+        .map(rows -> rows.stream().findFirst().map(PaymentRow::of));
+  }
+
+  /** Moves the payment to {@code status}, with the provider's charge id and a failure reason. */
+  public Uni<Void> update(
+      Mutiny.Session session,
+      UUID id,
+      PaymentStatus status,
+      String chargeId,
+      String failureReason,
+      OffsetDateTime nextAttemptAt) {
+    return session
+        .createNativeQuery(
+            "update payment set status = :status,"
+                + " provider_charge_id = coalesce(:charge, provider_charge_id),"
+                + " failure_reason = :reason, next_attempt_at = :next, updated_at = now()"
+                + " where id = :id")
+        .setParameter("status", status.name())
+        .setParameter("charge", chargeId)
+        .setParameter("reason", failureReason)
+        .setParameter("next", nextAttemptAt)
+        .setParameter("id", id)
+        .executeUpdate()
+        .replaceWithVoid();
+  }
+
+  /** Puts a still-pending payment back in the queue, due at {@code at}. */
+  public Uni<Void> retryAt(Mutiny.Session session, UUID id, OffsetDateTime at) {
+    return session
+        .createNativeQuery(
+            "update payment set next_attempt_at = :at, updated_at = now() where id = :id"
+                + " and status in ('PENDING', 'REFUND_PENDING')")
+        .setParameter("at", at)
+        .setParameter("id", id)
+        .executeUpdate()
+        .replaceWithVoid();
+  }
+
+  /** The order's lines of a payment, in order. */
+  public Uni<List<InvoiceLine>> lines(Mutiny.Session session, UUID paymentId) {
+    return session
+        .createQuery(
+            "from PaymentLineEntity where paymentId = :payment order by lineNo",
+            PaymentLineEntity.class)
+        .setParameter("payment", paymentId)
+        .getResultList()
+        .map(
+            rows ->
+                rows.stream()
+                    .map(l -> new InvoiceLine(l.sku, l.name, l.quantity, l.unitAmount))
+                    .toList());
+  }
+
+  /** Records the refund of a payment. */
+  public Uni<Void> insertRefund(
+      Mutiny.Session session, UUID refundId, PaymentRow payment, String providerRefundId) {
+    return session
+        .createNativeQuery(
+            "insert into refund (id, payment_id, amount, currency, provider_refund_id)"
+                + " values (:id, :payment, :amount, :currency, :provider)")
+        .setParameter("id", refundId)
+        .setParameter("payment", payment.id())
+        .setParameter("amount", payment.amount())
+        .setParameter("currency", payment.currency())
+        .setParameter("provider", providerRefundId)
+        .executeUpdate()
+        .replaceWithVoid();
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+}

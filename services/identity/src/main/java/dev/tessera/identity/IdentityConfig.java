@@ -1,0 +1,56 @@
+package dev.tessera.identity;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Configuration of the identity service ({@code tessera.identity.*}). */
+@ConfigMapping(prefix = "tessera.identity")
+public interface IdentityConfig {
+
+  /** {@code iss} of issued tokens. */
+  @WithDefault("tessera-identity")
+  String issuer();
+
+  /** {@code aud} of issued tokens. */
+  @WithDefault("tessera")
+  String audience();
+
+  /** Lifetime of an access token. */
+  @WithDefault("PT15M")
+  Duration accessTokenTtl();
+
+  /** Lifetime of a refresh token (each rotation starts a new one). */
+  @WithDefault("P14D")
+  Duration refreshTokenTtl();
+
+  /**
+   * The RS256 private key, PKCS#8 PEM (env {@code TESSERA_IDENTITY_SIGNING_KEY}); absent: a key is
+   * generated at startup, for local runs only.
+   */
+  Optional<String> signingKey();
+
+  /**
+   * Public keys (X.509 PEM) of earlier signing keys, still published in the JWKS until the tokens
+   * they signed have expired (env {@code TESSERA_IDENTITY_PREVIOUS_PUBLIC_KEYS}, comma-separated).
+   */
+  Optional<List<String>> previousPublicKeys();
+
+  /** The administrator created at startup, when both e-mail and password are configured. */
+  Admin admin();
+
+  /** Bootstrap administrator. */
+  interface Admin {
+    /** E-mail of the administrator (env {@code TESSERA_IDENTITY_ADMIN_EMAIL}). */
+    Optional<String> email();
+
+    /** Its password (env {@code TESSERA_IDENTITY_ADMIN_PASSWORD}); no default in production. */
+    Optional<String> password();
+
+    /** Its display name. */
+    @WithDefault("Administrator")
+    String displayName();
+  }
+}
