@@ -177,8 +177,8 @@ public final class Tessera {
             -d '{"email":"ada@example.com","password":"correct-horse-battery"}' | sed 's/.*"accessToken":"\\([^"]*\\)".*/\\1/')
           curl -s %s/api/orders/catalog
           curl -s -X POST %s/api/orders -H "Authorization: Bearer $TOKEN" \\
-            -H 'Content-Type: application/json' -H "Idempotency-Key: $(uuidgen)" \\
-            -d '{"items":[{"sku":"TSR-MUG","quantity":2}]}'
+            -H 'Content-Type: application/json' -H 'Idempotency-Key: tour-order-1' \\
+            -d '{"items":[{"sku":"TSR-MUG-001","quantity":2}]}'
           curl -s %s/api/orders -H "Authorization: Bearer $TOKEN"
 
         ./tessera status · ./tessera logs orders-1 · ./tessera down (or Ctrl-C)
@@ -238,6 +238,8 @@ public final class Tessera {
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 5000))) {
       out.printf("%-24s %s%n", "CONSUMER GROUP", "LAG");
