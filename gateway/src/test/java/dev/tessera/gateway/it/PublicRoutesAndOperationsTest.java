@@ -72,6 +72,8 @@ class PublicRoutesAndOperationsTest {
     given().get("/api/orders/catalog").then().statusCode(200);
     String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
     assertThat(metrics).contains("gateway_requests_seconds_bucket").contains("group=\"orders\"");
+    // The SLO latency alert (helm/tessera PrometheusRule) reads this bucket.
+    assertThat(metrics).containsPattern("http_server_requests_seconds_bucket\\{[^}]*le=\"0\\.5\"");
   }
 
   @Test
