@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,7 +40,7 @@ class DeliveryUnderFailureTest {
   @Test
   void events_committed_while_kafka_is_down_all_arrive_once_it_is_back() {
     Map<UUID, String> users = new LinkedHashMap<>();
-    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC, false)) {
+    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC)) {
       users.putAll(registerMany("before-", 10));
       TesseraServers.restartable(servers().kafka()).stop();
       try {
@@ -59,7 +60,7 @@ class DeliveryUnderFailureTest {
   @Test
   void events_committed_while_connect_restarts_all_arrive_and_are_applied_once() {
     Map<UUID, String> users = new LinkedHashMap<>();
-    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC, false)) {
+    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC)) {
       users.putAll(registerMany("before-", 10));
       TesseraServers.restartable(servers().connect()).stop();
       try {

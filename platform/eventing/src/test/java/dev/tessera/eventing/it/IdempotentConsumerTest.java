@@ -6,7 +6,7 @@ import static dev.tessera.eventing.it.EventingTestSupport.memberTraceId;
 import static dev.tessera.eventing.it.EventingTestSupport.members;
 import static dev.tessera.eventing.it.EventingTestSupport.produceRaw;
 import static dev.tessera.eventing.it.EventingTestSupport.servers;
-import static dev.tessera.eventing.it.TopicReader.header;
+import static dev.tessera.testing.TopicReader.header;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +14,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -99,7 +100,7 @@ class IdempotentConsumerTest {
 
   @Test
   void a_poison_record_is_dead_lettered_with_the_reason_and_the_next_record_is_processed() {
-    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ, false)) {
+    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ)) {
       String poisonKey = UUID.randomUUID().toString();
       produceRaw(poisonKey, UUID.randomUUID().toString(), "UserRegistered", "{not json");
       UUID next = UUID.randomUUID();
@@ -117,7 +118,7 @@ class IdempotentConsumerTest {
 
   @Test
   void a_record_without_an_event_id_is_dead_lettered() {
-    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ, false)) {
+    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ)) {
       UUID userId = UUID.randomUUID();
       produceRaw(
           userId.toString(),
@@ -135,7 +136,7 @@ class IdempotentConsumerTest {
 
   @Test
   void a_handler_that_keeps_failing_is_dead_lettered_after_its_retries_and_the_next_is_processed() {
-    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ, false)) {
+    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ)) {
       UUID broken = UUID.randomUUID();
       String eventId = UUID.randomUUID().toString();
       produceRaw(
@@ -160,7 +161,7 @@ class IdempotentConsumerTest {
 
   @Test
   void a_permanent_failure_is_not_retried() {
-    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ, false)) {
+    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ)) {
       UUID userId = UUID.randomUUID();
       String eventId = UUID.randomUUID().toString();
       produceRaw(
@@ -179,7 +180,7 @@ class IdempotentConsumerTest {
 
   @Test
   void an_event_type_the_consumer_does_not_handle_is_skipped() {
-    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ, false)) {
+    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ)) {
       UUID userId = UUID.randomUUID();
       String eventId = UUID.randomUUID().toString();
       produceRaw(eventId, new UserSuspended(userId, "abuse", Instant.now()), "UserSuspended");

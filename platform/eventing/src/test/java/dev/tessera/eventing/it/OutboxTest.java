@@ -3,7 +3,7 @@ package dev.tessera.eventing.it;
 import static dev.tessera.eventing.it.EventingTestSupport.TOPIC;
 import static dev.tessera.eventing.it.EventingTestSupport.count;
 import static dev.tessera.eventing.it.EventingTestSupport.servers;
-import static dev.tessera.eventing.it.TopicReader.header;
+import static dev.tessera.testing.TopicReader.header;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,7 @@ import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.eventing.outbox.Outbox;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,7 +49,7 @@ class OutboxTest {
   void a_committed_write_yields_one_record_keyed_by_aggregate_id_with_the_envelope_headers() {
     UUID userId = UUID.randomUUID();
     String traceId = randomHex(32);
-    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC, false)) {
+    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC)) {
       String eventId =
           given()
               .header("traceparent", "00-" + traceId + "-" + randomHex(16) + "-01")
@@ -80,7 +81,7 @@ class OutboxTest {
   @Test
   void a_rolled_back_write_yields_no_record_and_no_state() {
     UUID rolledBack = UUID.randomUUID();
-    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC, false)) {
+    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC)) {
       given()
           .queryParam("userId", rolledBack)
           .queryParam("displayName", "Never")

@@ -19,6 +19,7 @@ import dev.tessera.servers.Credentials;
 import dev.tessera.servers.Servers;
 import dev.tessera.testing.OutboxCapture;
 import dev.tessera.testing.TesseraServers;
+import dev.tessera.testing.TopicReader;
 import io.smallrye.jwt.build.Jwt;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

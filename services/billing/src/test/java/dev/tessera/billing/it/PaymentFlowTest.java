@@ -21,6 +21,7 @@ import dev.tessera.contracts.billing.PaymentRefunded;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.contracts.orders.OrderPlaced;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

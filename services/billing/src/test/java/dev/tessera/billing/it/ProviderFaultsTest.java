@@ -19,6 +19,7 @@ import dev.tessera.billing.provider.SimulatedPaymentProvider;
 import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.orders.OrderPlaced;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

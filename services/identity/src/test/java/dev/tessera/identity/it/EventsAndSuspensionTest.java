@@ -12,7 +12,7 @@ import static dev.tessera.identity.it.IdentityApi.refresh;
 import static dev.tessera.identity.it.IdentityApi.refreshOf;
 import static dev.tessera.identity.it.IdentityApi.suspend;
 import static dev.tessera.identity.it.IdentityApi.tokens;
-import static dev.tessera.identity.it.TopicReader.header;
+import static dev.tessera.testing.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -24,6 +24,7 @@ import dev.tessera.servers.Servers;
 import dev.tessera.testing.OutboxCapture;
 import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,7 +54,7 @@ class EventsAndSuspensionTest {
 
   @Test
   void a_sign_up_publishes_user_registered_keyed_by_the_user_id() {
-    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC, false)) {
+    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC)) {
       String email = randomEmail();
       String id = newUser(email);
 
@@ -76,7 +77,7 @@ class EventsAndSuspensionTest {
     Map<String, Object> userTokens = tokens(email, PASSWORD);
     String admin = access(tokens(ADMIN_EMAIL, ADMIN_PASSWORD));
 
-    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC, false)) {
+    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC)) {
       suspend(admin, id, "chargeback fraud")
           .then()
           .statusCode(200)

@@ -7,7 +7,8 @@ import static dev.tessera.orders.it.OrdersTestSupport.TEE;
 import static dev.tessera.orders.it.OrdersTestSupport.as;
 import static dev.tessera.orders.it.OrdersTestSupport.count;
 import static dev.tessera.orders.it.OrdersTestSupport.items;
-import static dev.tessera.orders.it.TopicReader.header;
+import static dev.tessera.orders.it.OrdersTestSupport.readTopic;
+import static dev.tessera.testing.TopicReader.header;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +68,7 @@ class OrderPlacementTest {
   @Test
   void a_placed_order_awaits_payment_and_publishes_OrderPlaced_keyed_by_its_id_with_the_total() {
     UUID userId = UUID.randomUUID();
-    try (var reader = new TopicReader(ORDER_EVENTS)) {
+    try (var reader = readTopic(ORDER_EVENTS)) {
       Response response =
           as(userId)
               .contentType(ContentType.JSON)

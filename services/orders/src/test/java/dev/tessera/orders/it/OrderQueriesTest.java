@@ -5,7 +5,8 @@ import static dev.tessera.orders.it.OrdersTestSupport.ORDER_EVENTS;
 import static dev.tessera.orders.it.OrdersTestSupport.TEE;
 import static dev.tessera.orders.it.OrdersTestSupport.as;
 import static dev.tessera.orders.it.OrdersTestSupport.place;
-import static dev.tessera.orders.it.TopicReader.header;
+import static dev.tessera.orders.it.OrdersTestSupport.readTopic;
+import static dev.tessera.testing.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -150,7 +151,7 @@ class OrderQueriesTest {
   void the_owner_cancels_an_order_which_publishes_OrderCancelled_and_a_second_cancel_is_409() {
     UUID userId = UUID.randomUUID();
     UUID orderId = place(userId, MUG, 1);
-    try (var reader = new TopicReader(ORDER_EVENTS)) {
+    try (var reader = readTopic(ORDER_EVENTS)) {
       as(userId)
           .post("/api/orders/" + orderId + "/cancellation")
           .then()

@@ -10,6 +10,7 @@ import dev.tessera.servers.Credentials;
 import dev.tessera.servers.Servers;
 import dev.tessera.testing.OutboxCapture;
 import dev.tessera.testing.TesseraServers;
+import dev.tessera.testing.TopicReader;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,11 @@ final class OrdersTestSupport {
 
   static Servers servers() {
     return TesseraServers.shared();
+  }
+
+  /** Reads what arrives on {@code topic} from now on. */
+  static TopicReader readTopic(String topic) {
+    return new TopicReader(servers().kafka().bootstrapServers(), topic);
   }
 
   /** Starts Debezium capture of the outbox; the service is not ready before. */

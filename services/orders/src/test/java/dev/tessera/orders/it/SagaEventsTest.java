@@ -10,6 +10,7 @@ import static dev.tessera.orders.it.OrdersTestSupport.items;
 import static dev.tessera.orders.it.OrdersTestSupport.place;
 import static dev.tessera.orders.it.OrdersTestSupport.produce;
 import static dev.tessera.orders.it.OrdersTestSupport.produceRaw;
+import static dev.tessera.orders.it.OrdersTestSupport.readTopic;
 import static dev.tessera.orders.it.OrdersTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,7 +58,7 @@ class SagaEventsTest {
     UUID userId = UUID.randomUUID();
     UUID orderId = place(userId, MUG, 1);
     UUID paymentId = UUID.randomUUID();
-    try (var reader = new TopicReader(ORDER_EVENTS)) {
+    try (var reader = readTopic(ORDER_EVENTS)) {
       produce(UUID.randomUUID().toString(), succeeded(paymentId, orderId, userId));
 
       await().atMost(DEADLINE).until(() -> status(userId, orderId).equals("CONFIRMED"));
@@ -76,7 +77,7 @@ class SagaEventsTest {
     UUID orderId = place(userId, MUG, 1);
     String eventId = UUID.randomUUID().toString();
     var payment = succeeded(UUID.randomUUID(), orderId, userId);
-    try (var reader = new TopicReader(ORDER_EVENTS)) {
+    try (var reader = readTopic(ORDER_EVENTS)) {
       produce(eventId, payment);
       produce(eventId, payment);
       // A later event on the same partition: once it is applied, both copies were consumed.
@@ -96,7 +97,7 @@ class SagaEventsTest {
   void a_failed_payment_cancels_the_order_with_the_reason_and_publishes_OrderCancelled() {
     UUID userId = UUID.randomUUID();
     UUID orderId = place(userId, MUG, 1);
-    try (var reader = new TopicReader(ORDER_EVENTS)) {
+    try (var reader = readTopic(ORDER_EVENTS)) {
       produce(
           UUID.randomUUID().toString(),
           new PaymentFailed(
@@ -123,7 +124,7 @@ class SagaEventsTest {
   @Test
   void an_event_for_an_unknown_order_is_recorded_and_skipped_and_the_next_one_is_processed() {
     UUID userId = UUID.randomUUID();
-    try (var dlq = new TopicReader(BILLING_DLQ)) {
+    try (var dlq = readTopic(BILLING_DLQ)) {
       UUID unknownOrder = UUID.randomUUID();
       String unknownEvent = UUID.randomUUID().toString();
       var orphan = succeeded(UUID.randomUUID(), unknownOrder, userId);
@@ -141,7 +142,7 @@ class SagaEventsTest {
   @Test
   void a_malformed_payment_record_goes_to_the_orders_dead_letter_topic_and_the_next_is_processed() {
     UUID userId = UUID.randomUUID();
-    try (var dlq = new TopicReader(BILLING_DLQ)) {
+    try (var dlq = readTopic(BILLING_DLQ)) {
       String poisonKey = UUID.randomUUID().toString();
       // Tried: a payload that is not JSON, under a known event type.
       produceRaw(
