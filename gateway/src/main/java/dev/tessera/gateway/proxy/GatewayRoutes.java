@@ -39,6 +39,8 @@ public class GatewayRoutes {
 
   private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
   private static final String CSP = "default-src 'none'; frame-ancestors 'none'";
+  // Upstream answers up to this size (with a Content-Length) are sent in one piece, not streamed.
+  private static final long SMALL_BODY_BYTES = 64 * 1024;
 
   private final GatewayConfig config;
   private final Upstreams upstreams;
@@ -321,10 +323,39 @@ public class GatewayRoutes {
         status == 204
             || status == 304
             || ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD;
-    if (upstream.getHeader("Content-Length") == null && !bodiless) {
+    String length = upstream.getHeader("Content-Length");
+    if (length == null && !bodiless) {
       response.setChunked(true);
     }
+    if (!bodiless && length != null && small(length)) {
+      // Most API answers are small: headers and body in one write, without a pipe's per-chunk
+      // back-pressure bookkeeping and its separate write for the end of the response.
+      upstream
+          .body()
+          .onComplete(
+              body -> {
+                if (response.ended() || response.closed()) {
+                  return;
+                }
+                if (body.succeeded()) {
+                  response.end(body.result());
+                } else {
+                  // The upstream broke off mid-body: the client must not take a truncated body.
+                  response.reset();
+                }
+              });
+      upstream.resume();
+      return;
+    }
     upstream.pipeTo(response);
+  }
+
+  private static boolean small(String contentLength) {
+    try {
+      return Long.parseLong(contentLength.trim()) <= SMALL_BODY_BYTES;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private static void rateHeaders(HttpServerResponse response, Decision d) {

@@ -166,6 +166,9 @@ public class Upstreams {
   private TypedGuard<Uni<HttpClientResponse>> guard(String service) {
     return TypedGuard.create(UNI_RESPONSE)
         .withDescription("upstream " + service)
+        // The guarded call is non-blocking and made on the event loop: moving it to another task
+        // (the default for async types) only costs a dispatch and a context capture per request.
+        .withThreadOffload(false)
         .withBulkhead()
         .limit(config.bulkheadLimit())
         .queueSize(config.bulkheadQueue())
@@ -187,6 +190,7 @@ public class Upstreams {
   private TypedGuard<Uni<HttpClientResponse>> retry(String service) {
     return TypedGuard.create(UNI_RESPONSE)
         .withDescription("upstream " + service + " (idempotent)")
+        .withThreadOffload(false)
         .withRetry()
         .maxRetries(config.maxRetries())
         .delay(config.retryDelay().toMillis(), ChronoUnit.MILLIS)

@@ -4,6 +4,7 @@ import dev.tessera.gateway.config.GatewayConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.PublicKey;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -14,8 +15,8 @@ import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.jwx.JsonWebStructure;
-import org.jose4j.lang.JoseException;
 
 /**
  * Verifies identity's access tokens: compact JWS only, {@code RS256} only (an allow-list: {@code
@@ -32,6 +33,15 @@ public class TokenVerifier {
   private final GatewayConfig.Jwt config;
   private final Map<PublicKey, JwtConsumer> consumers = new ConcurrentHashMap<>();
 
+  // First pass only: parses header and claims, checks nothing (jose4j's two-pass pattern). Every
+  // check, the signature first, is done by the key's consumer on the same JwtContext.
+  private static final JwtConsumer UNVERIFIED =
+      new JwtConsumerBuilder()
+          .setSkipAllValidators()
+          .setDisableRequireSignature()
+          .setSkipSignatureVerification()
+          .build();
+
   TokenVerifier(JwksKeys keys, GatewayConfig config) {
     this.keys = keys;
     this.config = config.jwt();
@@ -39,9 +49,11 @@ public class TokenVerifier {
 
   /** The principal of {@code token}, or a failure with {@link InvalidTokenException}. */
   public Uni<Principal> verify(String token) {
+    JwtContext parsed;
     String kid;
     try {
-      kid = header(token);
+      parsed = parse(token);
+      kid = kid(parsed);
     } catch (InvalidTokenException e) {
       return Uni.createFrom().failure(e);
     }
@@ -51,25 +63,34 @@ public class TokenVerifier {
               if (key.isEmpty()) {
                 throw new InvalidTokenException("unknown kid " + kid);
               }
-              return claims(token, key.get());
+              return claims(parsed, key.get());
             });
   }
 
-  /** Checks the header and returns its {@code kid}; parses nothing it does not need. */
-  static String header(String token) {
+  /**
+   * Parses the token once, without trusting anything yet: the signature and the claims are checked
+   * later on this same parse ({@link JwtConsumer#processContext}), not on a second one.
+   */
+  private static JwtContext parse(String token) {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
       throw new InvalidTokenException("missing or oversized token");
     }
     if (token.chars().filter(c -> c == '.').count() != 2) {
       throw new InvalidTokenException("not a compact JWS");
     }
-    JsonWebStructure structure;
     try {
-      structure = JsonWebStructure.fromCompactSerialization(token);
-    } catch (JoseException | RuntimeException e) {
+      return UNVERIFIED.process(token);
+    } catch (InvalidJwtException | RuntimeException e) {
       throw new InvalidTokenException("unparseable token");
     }
-    if (!(structure instanceof JsonWebSignature jws)) {
+  }
+
+  /**
+   * The {@code kid} of a parsed RS256 JWS; anything else is refused before any key is looked at.
+   */
+  private static String kid(JwtContext parsed) {
+    List<JsonWebStructure> structures = parsed.getJoseObjects();
+    if (structures.size() != 1 || !(structures.get(0) instanceof JsonWebSignature jws)) {
       throw new InvalidTokenException("not a JWS");
     }
     String alg = jws.getAlgorithmHeaderValue();
@@ -83,9 +104,10 @@ public class TokenVerifier {
     return kid;
   }
 
-  private Principal claims(String token, PublicKey key) {
+  private Principal claims(JwtContext parsed, PublicKey key) {
     try {
-      JwtClaims claims = consumers.computeIfAbsent(key, this::consumer).processToClaims(token);
+      consumers.computeIfAbsent(key, this::consumer).processContext(parsed);
+      JwtClaims claims = parsed.getJwtClaims();
       return new Principal(
           claims.getSubject(),
           claims.getJwtId(),
