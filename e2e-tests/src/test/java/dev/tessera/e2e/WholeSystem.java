@@ -41,6 +41,21 @@ final class WholeSystem {
     return system;
   }
 
+  /**
+   * Another system, with one instance of each service and its data under {@code target/<name>}, for
+   * a benchmark that needs the machine to itself; the caller closes it.
+   */
+  static TesseraSystem startSingleInstances(String name) {
+    Path repository = Path.of(System.getProperty("tessera.repository", "..")).toAbsolutePath();
+    Path data = Path.of("target", name).toAbsolutePath();
+    deleteRecursively(data);
+    LaunchOptions options =
+        LaunchOptions.defaults(repository.normalize())
+            .withDataDirectory(data)
+            .withPorts(freePort(), freeServicePortBase(), freePort());
+    return TesseraSystem.start(options, line -> System.out.println("[launcher] " + line));
+  }
+
   /** A client of the gateway, as a real client would use it. */
   static GatewayClient gateway() {
     return new GatewayClient(get().gatewayUrl());

@@ -27,9 +27,6 @@ public class UserProjection {
       "insert into user_projection (id, status, updated_at) values (:id, 'SUSPENDED', :at) on"
           + " conflict (id) do update set status = 'SUSPENDED', updated_at = excluded.updated_at";
 
-  private static final String IS_SUSPENDED =
-      "select count(*) from user_projection where id = :id and status = 'SUSPENDED'";
-
   /** Records that a user signed up (unless already known). */
   public Uni<Void> registered(Mutiny.Session session, UUID userId, Instant at) {
     return session
@@ -53,9 +50,7 @@ public class UserProjection {
   /** Whether the user is known to be suspended. */
   public Uni<Boolean> isSuspended(Mutiny.Session session, UUID userId) {
     return session
-        .createNativeQuery(IS_SUSPENDED, Long.class)
-        .setParameter("id", userId)
-        .getSingleResult()
-        .map(count -> count > 0);
+        .find(UserProjectionEntity.class, userId)
+        .map(user -> user != null && UserProjectionEntity.SUSPENDED.equals(user.status));
   }
 }
