@@ -150,10 +150,10 @@ public final class TesseraSystem implements AutoCloseable {
     properties.put("quarkus.mailer.port", Integer.toString(servers.smtp().port()));
     properties.put("quarkus.mailer.mock", "false");
     if (System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == null) {
-      // No collector runs locally. The exporter is fixed when the app is built, so sampling is
-      // what stops each app from trying (and logging its failure) to export every few seconds;
-      // trace context is still created and propagated, through HTTP and the outbox.
-      properties.put("quarkus.otel.traces.sampler", "always_off");
+      // No collector runs locally. The exporter and the sampler are fixed when the app is built;
+      // disabling the SDK at run time is what stops each app from trying (and logging its
+      // failure) to export every few seconds. Events then carry no traceparent.
+      properties.put("quarkus.otel.sdk.disabled", "true");
     }
     properties.put(
         "mp.jwt.verify.publickey.location", identityUrl() + "/api/identity/.well-known/jwks.json");
