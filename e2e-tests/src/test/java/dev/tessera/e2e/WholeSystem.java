@@ -26,16 +26,7 @@ final class WholeSystem {
   /** The running system, started on first use. */
   static synchronized TesseraSystem get() {
     if (system == null) {
-      Path repository = Path.of(System.getProperty("tessera.repository", "..")).toAbsolutePath();
-      Path data = Path.of("target", "e2e-data").toAbsolutePath();
-      deleteRecursively(data);
-      int base = freeServicePortBase();
-      LaunchOptions options =
-          LaunchOptions.defaults(repository.normalize())
-              .withDataDirectory(data)
-              .withReplicas("orders", 2)
-              .withPorts(freePort(), base, freePort());
-      system = TesseraSystem.start(options, line -> System.out.println("[launcher] " + line));
+      system = start("e2e-data", 2);
       Runtime.getRuntime().addShutdownHook(new Thread(system::close));
     }
     return system;
@@ -46,12 +37,18 @@ final class WholeSystem {
    * a benchmark that needs the machine to itself; the caller closes it.
    */
   static TesseraSystem startSingleInstances(String name) {
+    return start(name, 1);
+  }
+
+  /** A system with fresh data under {@code target/<name>}, on free ports. */
+  private static TesseraSystem start(String name, int ordersInstances) {
     Path repository = Path.of(System.getProperty("tessera.repository", "..")).toAbsolutePath();
     Path data = Path.of("target", name).toAbsolutePath();
     deleteRecursively(data);
     LaunchOptions options =
         LaunchOptions.defaults(repository.normalize())
             .withDataDirectory(data)
+            .withReplicas("orders", ordersInstances)
             .withPorts(freePort(), freeServicePortBase(), freePort());
     return TesseraSystem.start(options, line -> System.out.println("[launcher] " + line));
   }
