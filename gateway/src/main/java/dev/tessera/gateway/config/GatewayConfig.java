@@ -66,6 +66,14 @@ public interface GatewayConfig {
     /** Timeout of one JWKS fetch. */
     @WithDefault("2S")
     Duration jwksFetchTimeout();
+
+    /**
+     * How many verified tokens are remembered, so that a client's next requests with the same token
+     * skip the RS256 check (still checked: {@code exp}, and that the signing key is still in the
+     * JWKS); 0 verifies every request.
+     */
+    @WithDefault("10000")
+    int verifiedCacheSize();
   }
 
   /** Revocation settings. */

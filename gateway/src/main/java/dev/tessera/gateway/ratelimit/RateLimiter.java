@@ -1,10 +1,10 @@
 package dev.tessera.gateway.ratelimit;
 
 import dev.tessera.gateway.config.GatewayConfig;
+import dev.tessera.gateway.redis.PipelinedRedis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -26,7 +26,7 @@ public class RateLimiter {
   private final Counter rejected;
   private volatile boolean degraded;
 
-  RateLimiter(GatewayConfig config, RedisAPI redis, MeterRegistry registry) {
+  RateLimiter(GatewayConfig config, PipelinedRedis redis, MeterRegistry registry) {
     this.config = config.rateLimit();
     this.shared = new RedisTokenBuckets(redis);
     this.fallbacks =

@@ -1,8 +1,10 @@
 package dev.tessera.gateway.ratelimit;
 
+import dev.tessera.gateway.redis.PipelinedRedis;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.RedisAPI;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * Token buckets kept in Redis and taken from by one atomic Lua script, so that every gateway
@@ -25,28 +26,31 @@ public final class RedisTokenBuckets {
   private static final String SCRIPT = load("/ratelimit/token-bucket.lua");
   private static final String SHA = sha1(SCRIPT);
 
-  private final RedisAPI redis;
+  private final PipelinedRedis redis;
 
   /** Buckets in the Redis that {@code redis} talks to. */
-  public RedisTokenBuckets(RedisAPI redis) {
+  public RedisTokenBuckets(PipelinedRedis redis) {
     this.redis = redis;
   }
 
   /** Takes a token from the bucket {@code key} sized by {@code capacity}/{@code refill}. */
   public Uni<Decision> take(String key, long capacity, double refillPerSecond) {
-    List<String> args =
-        List.of(
-            SHA,
-            "1",
-            KEY_PREFIX + key,
-            Long.toString(capacity),
-            Double.toString(refillPerSecond),
-            Long.toString(TokenBucket.ttlMillis(capacity, refillPerSecond)));
+    Request take =
+        Request.cmd(Command.EVALSHA)
+            .arg(SHA)
+            .arg(1)
+            .arg(KEY_PREFIX + key)
+            .arg(capacity)
+            .arg(Double.toString(refillPerSecond))
+            .arg(TokenBucket.ttlMillis(capacity, refillPerSecond));
     return redis
-        .evalsha(args)
+        .send(take)
         .onFailure(RedisTokenBuckets::isNoScript)
         .recoverWithUni(
-            () -> redis.script(List.of("LOAD", SCRIPT)).chain(() -> redis.evalsha(args)))
+            () ->
+                redis
+                    .send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT))
+                    .chain(() -> redis.send(take)))
         .map(r -> decision(r, capacity));
   }
 

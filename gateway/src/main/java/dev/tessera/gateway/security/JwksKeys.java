@@ -73,6 +73,11 @@ public class JwksKeys {
     return loaded;
   }
 
+  /** Whether {@code key} is still the key named {@code kid} in the current key set. */
+  public boolean current(String kid, PublicKey key) {
+    return key.equals(keys.get(kid));
+  }
+
   /** The key {@code kid}; an unknown kid causes one refresh unless one happened lately. */
   public Uni<Optional<PublicKey>> key(String kid) {
     PublicKey known = keys.get(kid);

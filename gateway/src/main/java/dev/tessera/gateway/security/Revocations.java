@@ -3,11 +3,12 @@ package dev.tessera.gateway.security;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tessera.gateway.config.GatewayConfig;
+import dev.tessera.gateway.redis.PipelinedRedis;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.RedisAPI;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 
 /**
  * Token revocation as identity records it in Redis: {@code revoked:jti:<jti>} exists → that token
@@ -24,11 +25,11 @@ public class Revocations {
   /** Key prefix of a user's cut-off. */
   public static final String USER_PREFIX = "revoked:user:";
 
-  private final RedisAPI redis;
+  private final PipelinedRedis redis;
   private final GatewayConfig.Revocation config;
   private final Cache<String, Boolean> cache;
 
-  Revocations(RedisAPI redis, GatewayConfig config) {
+  Revocations(PipelinedRedis redis, GatewayConfig config) {
     this.redis = redis;
     this.config = config.revocation();
     this.cache =
@@ -42,7 +43,10 @@ public class Revocations {
       return Uni.createFrom().item(cached);
     }
     return redis
-        .mget(List.of(JTI_PREFIX + principal.tokenId(), USER_PREFIX + principal.subject()))
+        .send(
+            Request.cmd(Command.MGET)
+                .arg(JTI_PREFIX + principal.tokenId())
+                .arg(USER_PREFIX + principal.subject()))
         .ifNoItem()
         .after(config.redisTimeout())
         .fail()

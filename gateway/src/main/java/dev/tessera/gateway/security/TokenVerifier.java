@@ -1,5 +1,7 @@
 package dev.tessera.gateway.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tessera.gateway.config.GatewayConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +25,11 @@ import org.jose4j.jwx.JsonWebStructure;
  * none}, {@code HS*} and every other algorithm are refused before any key is looked at), the
  * signature against the JWKS key named by {@code kid}, then {@code exp}/{@code nbf} (with a small
  * skew), {@code iss}, {@code aud}, and the presence of {@code sub}, {@code jti} and {@code iat}.
+ *
+ * <p>A token that passed is remembered (keyed by the whole token, so only the very same bytes
+ * match): a client sends the same token with every request for its whole life, and the RS256 check
+ * and JSON parsing are most of the gateway's CPU. A remembered token is still refused once it
+ * expires or once its signing key leaves the JWKS; revocation is checked on every request anyway.
  */
 @ApplicationScoped
 public class TokenVerifier {
@@ -32,6 +39,10 @@ public class TokenVerifier {
   private final JwksKeys keys;
   private final GatewayConfig.Jwt config;
   private final Map<PublicKey, JwtConsumer> consumers = new ConcurrentHashMap<>();
+  private final Cache<String, Verified> verified;
+
+  /** A token that passed every check, with the key that signed it. */
+  private record Verified(Principal principal, String kid, PublicKey key) {}
 
   // First pass only: parses header and claims, checks nothing (jose4j's two-pass pattern). Every
   // check, the signature first, is done by the key's consumer on the same JwtContext.
@@ -45,10 +56,19 @@ public class TokenVerifier {
   TokenVerifier(JwksKeys keys, GatewayConfig config) {
     this.keys = keys;
     this.config = config.jwt();
+    int size = this.config.verifiedCacheSize();
+    this.verified = size > 0 ? Caffeine.newBuilder().maximumSize(size).build() : null;
   }
 
   /** The principal of {@code token}, or a failure with {@link InvalidTokenException}. */
   public Uni<Principal> verify(String token) {
+    Verified known = verified == null ? null : verified.getIfPresent(token);
+    if (known != null) {
+      if (stillValid(known)) {
+        return Uni.createFrom().item(known.principal());
+      }
+      verified.invalidate(token);
+    }
     JwtContext parsed;
     String kid;
     try {
@@ -63,8 +83,19 @@ public class TokenVerifier {
               if (key.isEmpty()) {
                 throw new InvalidTokenException("unknown kid " + kid);
               }
-              return claims(parsed, key.get());
+              Principal principal = claims(parsed, key.get());
+              if (verified != null) {
+                verified.put(token, new Verified(principal, kid, key.get()));
+              }
+              return principal;
             });
+  }
+
+  /** A remembered token: not expired (same skew as a full check), its key still published. */
+  private boolean stillValid(Verified known) {
+    long now = System.currentTimeMillis() / 1000;
+    return now < known.principal().expiresAt() + config.clockSkewSeconds()
+        && keys.current(known.kid(), known.key());
   }
 
   /**

@@ -208,6 +208,11 @@ public final class FakeServices {
     return key;
   }
 
+  /** Takes {@code key} out of the JWKS (the end of a rotation). */
+  public void rotateOut(RsaJsonWebKey key) {
+    published.remove(key);
+  }
+
   /** The published public key that signs {@link #token()}. */
   public PublicKey publicKey() {
     return signingKey.getPublicKey();

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import dev.tessera.gateway.ratelimit.Decision;
 import dev.tessera.gateway.ratelimit.RedisTokenBuckets;
+import dev.tessera.gateway.redis.PipelinedRedis;
 import dev.tessera.servers.Restartable;
 import dev.tessera.servers.Servers;
 import dev.tessera.testing.TesseraServers;
@@ -18,7 +19,6 @@ import io.restassured.response.Response;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,8 +87,8 @@ class RateLimitTest {
     Redis clientA = Redis.createClient(vertx, servers.redis().uri());
     Redis clientB = Redis.createClient(vertx, servers.redis().uri());
     try {
-      RedisTokenBuckets a = new RedisTokenBuckets(RedisAPI.api(clientA));
-      RedisTokenBuckets b = new RedisTokenBuckets(RedisAPI.api(clientB));
+      RedisTokenBuckets a = new RedisTokenBuckets(new PipelinedRedis(clientA.getDelegate()));
+      RedisTokenBuckets b = new RedisTokenBuckets(new PipelinedRedis(clientB.getDelegate()));
       AtomicInteger admitted = new AtomicInteger();
       AtomicInteger refused = new AtomicInteger();
       long started = System.nanoTime();

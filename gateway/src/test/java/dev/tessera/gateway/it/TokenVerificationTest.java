@@ -191,6 +191,46 @@ class TokenVerificationTest {
   }
 
   @Test
+  void a_token_that_passed_before_is_refused_once_it_expires() {
+    // Inside the 30 s clock skew for about two more seconds: it passes, and is remembered as valid.
+    long now = Instant.now().getEpochSecond();
+    String token =
+        services.token(
+            c -> {
+              c.setIssuedAt(NumericDate.fromSeconds(now - 900));
+              c.setExpirationTime(NumericDate.fromSeconds(now - 28));
+            });
+    given().header("Authorization", "Bearer " + token).get(path()).then().statusCode(200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertInvalidToken(token));
+  }
+
+  @Test
+  void a_token_that_passed_before_is_refused_once_its_key_leaves_the_jwks() {
+    RsaJsonWebKey retiring = services.rotateIn();
+    String token = FakeServices.sign(FakeServices.claims(), retiring);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                given().header("Authorization", "Bearer " + token).get(path()).statusCode() == 200);
+    services.rotateOut(retiring);
+    // The gateway learns of the removal at its next JWKS fetch: an unknown kid causes one.
+    RsaJsonWebKey stranger = FakeServices.newKey();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              assertInvalidToken(FakeServices.sign(FakeServices.claims(), stranger));
+              assertInvalidToken(token);
+            });
+  }
+
+  @Test
   void a_revoked_jti_is_refused() {
     JwtClaims claims = FakeServices.claims();
     String token = FakeServices.sign(claims, services.signingKey());

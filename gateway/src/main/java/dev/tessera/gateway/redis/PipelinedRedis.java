@@ -1,0 +1,87 @@
+package dev.tessera.gateway.redis;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Redis for the request path (rate limits, revocation), pipelined: one long-lived connection per
+ * event loop, on which concurrent commands are written one after the other without waiting for the
+ * answers. The plain client leases a pooled connection for each command's whole round trip, so
+ * under load every command costs its own socket reads and writes on both sides and a pool lease;
+ * here Redis reads and answers many commands per system call, and each loop's commands stay on that
+ * loop's thread. A connection that closes or fails is dropped; the next command opens a new one.
+ */
+@ApplicationScoped
+public class PipelinedRedis {
+
+  private static final Object NO_EVENT_LOOP = new Object();
+
+  private final Redis redis;
+  private final Map<Object, Future<RedisConnection>> connections = new ConcurrentHashMap<>();
+
+  /** Pipelines over connections taken (and kept) from {@code redis}. */
+  public PipelinedRedis(Redis redis) {
+    this.redis = redis;
+  }
+
+  /** Sends {@code request} on the calling event loop's connection. */
+  public Uni<Response> send(Request request) {
+    Object loop = loopOf(Vertx.currentContext());
+    Future<RedisConnection> connection = connections.computeIfAbsent(loop, this::connect);
+    return Uni.createFrom()
+        .emitter(
+            emitter ->
+                connection
+                    .compose(c -> c.send(request))
+                    .onComplete(
+                        result -> {
+                          if (result.succeeded()) {
+                            emitter.complete(result.result());
+                          } else {
+                            emitter.fail(result.cause());
+                          }
+                        }));
+  }
+
+  private Future<RedisConnection> connect(Object loop) {
+    Future<RedisConnection> connecting = redis.connect();
+    connecting.onComplete(
+        result -> {
+          if (result.failed()) {
+            connections.remove(loop, connecting);
+            return;
+          }
+          RedisConnection connection = result.result();
+          connection.exceptionHandler(
+              failure -> {
+                connections.remove(loop, connecting);
+                connection.close();
+              });
+          connection.endHandler(ended -> connections.remove(loop, connecting));
+        });
+    return connecting;
+  }
+
+  private static Object loopOf(Context context) {
+    return context instanceof ContextInternal internal && internal.isEventLoopContext()
+        ? internal.nettyEventLoop()
+        : NO_EVENT_LOOP;
+  }
+
+  @PreDestroy
+  void close() {
+    connections.values().forEach(c -> c.onSuccess(RedisConnection::close));
+    connections.clear();
+  }
+}
