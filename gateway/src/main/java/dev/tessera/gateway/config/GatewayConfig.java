@@ -159,7 +159,7 @@ public interface GatewayConfig {
     @WithDefault("10S")
     Duration ejectFor();
 
-    /** Connection pool size per upstream instance. */
+    /** Connection pool size per upstream instance and event loop. */
     @WithDefault("100")
     int poolSize();
   }

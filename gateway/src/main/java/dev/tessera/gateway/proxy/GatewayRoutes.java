@@ -11,7 +11,7 @@ import dev.tessera.gateway.security.InvalidTokenException;
 import dev.tessera.gateway.security.Principal;
 import dev.tessera.gateway.security.Revocations;
 import dev.tessera.gateway.security.TokenVerifier;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -22,7 +22,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -158,18 +157,20 @@ public class GatewayRoutes {
   }
 
   private void afterBody(RoutingContext ctx, Route route, Buffer body) {
-    Uni<Optional<Principal>> principal =
-        route.isPublic() ? Uni.createFrom().item(Optional.empty()) : authenticate(ctx);
+    Future<Optional<Principal>> principal =
+        route.isPublic() ? Future.succeededFuture(Optional.empty()) : authenticate(ctx);
     principal
-        .chain(
+        .compose(
             p ->
-                limiter
-                    .check(route.group(), p.map(x -> "user:" + x.subject()).orElse("ip:" + ip(ctx)))
-                    .map(d -> Map.entry(p, d)))
-        .subscribe()
-        .with(
-            entry -> {
-              Optional<Decision> decision = entry.getValue();
+                limiter.check(
+                    route.group(), p.map(x -> "user:" + x.subject()).orElse("ip:" + ip(ctx))))
+        .onComplete(
+            checked -> {
+              if (checked.failed()) {
+                refuse(ctx, checked.cause());
+                return;
+              }
+              Optional<Decision> decision = checked.result();
               decision.ifPresent(d -> rateHeaders(ctx.response(), d));
               if (decision.isPresent() && !decision.get().allowed()) {
                 Problem.of(
@@ -182,39 +183,36 @@ public class GatewayRoutes {
                 return;
               }
               forward(ctx, route, body);
-            },
-            failure -> refuse(ctx, failure));
+            });
   }
 
-  private Uni<Optional<Principal>> authenticate(RoutingContext ctx) {
+  private Future<Optional<Principal>> authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null) {
-      return Uni.createFrom().failure(new MissingToken());
+      return Future.failedFuture(new MissingToken());
     }
     if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Uni.createFrom().failure(new InvalidTokenException("not a bearer token"));
+      return Future.failedFuture(new InvalidTokenException("not a bearer token"));
     }
     return verifier
         .verify(header.substring(7).trim())
-        .chain(
+        .compose(
             p ->
                 revocations
                     .isRevoked(p)
-                    .onFailure()
-                    .recoverWithUni(
-                        failure -> {
+                    .transform(
+                        checked -> {
+                          if (checked.succeeded()) {
+                            return checked.result()
+                                ? Future.failedFuture(new InvalidTokenException("revoked"))
+                                : Future.succeededFuture(Optional.of(p));
+                          }
                           if (config.revocation().failOpen()) {
-                            LOG.warnf("Revocation unknown (%s): accepting (fail-open)", failure);
-                            return Uni.createFrom().item(false);
+                            LOG.warnf(
+                                "Revocation unknown (%s): accepting (fail-open)", checked.cause());
+                            return Future.succeededFuture(Optional.of(p));
                           }
-                          return Uni.createFrom().failure(new RevocationUnknown(failure));
-                        })
-                    .map(
-                        revoked -> {
-                          if (revoked) {
-                            throw new InvalidTokenException("revoked");
-                          }
-                          return Optional.of(p);
+                          return Future.failedFuture(new RevocationUnknown(checked.cause()));
                         }));
   }
 
@@ -262,14 +260,14 @@ public class GatewayRoutes {
         .call(
             route.service(),
             new Upstreams.Outgoing(request.method(), originForm(request), headers, body))
-        .subscribe()
-        .with(
-            response -> stream(ctx, response),
-            failure -> {
-              if (failure instanceof UpstreamFailure.ServerError error) {
+        .onComplete(
+            called -> {
+              if (called.succeeded()) {
+                stream(ctx, called.result());
+              } else if (called.cause() instanceof UpstreamFailure.ServerError error) {
                 stream(ctx, error.response());
               } else {
-                upstreamProblem(route, failure).send(ctx);
+                upstreamProblem(route, called.cause()).send(ctx);
               }
             });
   }

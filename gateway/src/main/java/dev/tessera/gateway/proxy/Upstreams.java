@@ -3,7 +3,7 @@ package dev.tessera.gateway.proxy;
 import dev.tessera.gateway.config.GatewayConfig;
 import dev.tessera.gateway.routing.Upstream;
 import io.smallrye.faulttolerance.api.TypedGuard;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
@@ -22,6 +23,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -36,30 +39,30 @@ public class Upstreams {
       Set.of(
           HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS);
 
-  private static final TypeLiteral<Uni<HttpClientResponse>> UNI_RESPONSE = new TypeLiteral<>() {};
+  private static final TypeLiteral<CompletionStage<HttpClientResponse>> RESPONSE =
+      new TypeLiteral<>() {};
 
   /** One service: its instances and guards. */
   public record Service(
       Upstream upstream,
-      TypedGuard<Uni<HttpClientResponse>> guard,
-      TypedGuard<Uni<HttpClientResponse>> retry) {}
+      TypedGuard<CompletionStage<HttpClientResponse>> guard,
+      TypedGuard<CompletionStage<HttpClientResponse>> retry) {}
 
   /** What to send upstream. */
   public record Outgoing(HttpMethod method, String uri, MultiMap headers, Buffer body) {}
 
+  private static final Object NO_EVENT_LOOP = new Object();
+
   private final GatewayConfig.Resilience config;
-  private final HttpClient client;
+  private final Vertx vertx;
+  // One client per event loop: a pooled connection lives on the loop that opened it, so a request
+  // that took another loop's connection would cross threads twice (request out, response back).
+  private final Map<Object, HttpClient> clients = new ConcurrentHashMap<>();
   private final Map<String, Service> services = new TreeMap<>();
 
   Upstreams(GatewayConfig config, Vertx vertx) {
     this.config = config.resilience();
-    this.client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setKeepAlive(true)
-                .setConnectTimeout((int) this.config.connectTimeout().toMillis())
-                .setDecompressionSupported(false),
-            new PoolOptions().setHttp1MaxSize(this.config.poolSize()));
+    this.vertx = vertx;
     config
         .upstreams()
         .forEach(
@@ -92,62 +95,76 @@ public class Upstreams {
    * Sends {@code out} to {@code service}; the response arrives paused, for the caller to stream. A
    * 5xx that survives retries fails with {@link UpstreamFailure.ServerError}.
    */
-  public Uni<HttpClientResponse> call(String name, Outgoing out) {
+  public Future<HttpClientResponse> call(String name, Outgoing out) {
     Service service = services.get(name);
     if (IDEMPOTENT.contains(out.method())) {
-      return service.retry().get(() -> service.guard().get(() -> attempt(service.upstream(), out)));
+      return Future.fromCompletionStage(
+          service.retry().get(() -> service.guard().get(() -> attempt(service.upstream(), out))));
     }
-    return service.guard().get(() -> attempt(service.upstream(), out));
+    return Future.fromCompletionStage(service.guard().get(() -> attempt(service.upstream(), out)));
   }
 
-  private Uni<HttpClientResponse> attempt(Upstream upstream, Outgoing out) {
-    return Uni.createFrom()
-        .completionStage(
-            () -> {
-              Upstream.Instance instance = upstream.pick();
-              RequestOptions options =
-                  new RequestOptions()
-                      .setMethod(out.method())
-                      .setHost(instance.host())
-                      .setPort(instance.port())
-                      .setSsl(instance.ssl())
-                      .setURI(out.uri())
-                      .setIdleTimeout(config.timeout().toMillis());
-              return client
-                  .request(options)
-                  .compose(
-                      request -> {
-                        request.headers().addAll(out.headers());
-                        boolean hasBody =
-                            out.body().length() > 0
-                                || out.method() == HttpMethod.POST
-                                || out.method() == HttpMethod.PUT
-                                || out.method() == HttpMethod.PATCH;
-                        return hasBody ? request.send(out.body()) : request.send();
-                      })
-                  .map(
-                      response -> {
-                        // Before any body chunk is delivered: the caller streams it later.
-                        response.pause();
-                        return response;
-                      })
-                  .recover(failure -> Future.failedFuture(classify(instance, failure)))
-                  .compose(
-                      response -> {
-                        if (response.statusCode() >= 500) {
-                          return Future.failedFuture(
-                              new UpstreamFailure.ServerError(instance.toString(), response));
-                        }
-                        return Future.succeededFuture(response);
-                      })
-                  .onFailure(
-                      failure -> {
-                        if (failure instanceof UpstreamFailure) {
-                          upstream.failed(instance);
-                        }
-                      })
-                  .toCompletionStage();
-            });
+  private CompletionStage<HttpClientResponse> attempt(Upstream upstream, Outgoing out) {
+    Upstream.Instance instance = upstream.pick();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(out.method())
+            .setHost(instance.host())
+            .setPort(instance.port())
+            .setSsl(instance.ssl())
+            .setURI(out.uri())
+            .setIdleTimeout(config.timeout().toMillis());
+    return client()
+        .request(options)
+        .compose(
+            request -> {
+              request.headers().addAll(out.headers());
+              boolean hasBody =
+                  out.body().length() > 0
+                      || out.method() == HttpMethod.POST
+                      || out.method() == HttpMethod.PUT
+                      || out.method() == HttpMethod.PATCH;
+              return hasBody ? request.send(out.body()) : request.send();
+            })
+        .map(
+            response -> {
+              // Before any body chunk is delivered: the caller streams it later.
+              response.pause();
+              return response;
+            })
+        .recover(failure -> Future.failedFuture(classify(instance, failure)))
+        .compose(
+            response -> {
+              if (response.statusCode() >= 500) {
+                return Future.failedFuture(
+                    new UpstreamFailure.ServerError(instance.toString(), response));
+              }
+              return Future.succeededFuture(response);
+            })
+        .onFailure(
+            failure -> {
+              if (failure instanceof UpstreamFailure) {
+                upstream.failed(instance);
+              }
+            })
+        .toCompletionStage();
+  }
+
+  private HttpClient client() {
+    Context context = Vertx.currentContext();
+    Object loop =
+        context instanceof ContextInternal internal && internal.isEventLoopContext()
+            ? internal.nettyEventLoop()
+            : NO_EVENT_LOOP;
+    return clients.computeIfAbsent(
+        loop,
+        ignored ->
+            vertx.createHttpClient(
+                new HttpClientOptions()
+                    .setKeepAlive(true)
+                    .setConnectTimeout((int) config.connectTimeout().toMillis())
+                    .setDecompressionSupported(false),
+                new PoolOptions().setHttp1MaxSize(config.poolSize())));
   }
 
   private static Throwable classify(Upstream.Instance instance, Throwable failure) {
@@ -163,8 +180,8 @@ public class Upstreams {
     return new UpstreamFailure.Unreachable(instance.toString(), failure);
   }
 
-  private TypedGuard<Uni<HttpClientResponse>> guard(String service) {
-    return TypedGuard.create(UNI_RESPONSE)
+  private TypedGuard<CompletionStage<HttpClientResponse>> guard(String service) {
+    return TypedGuard.create(RESPONSE)
         .withDescription("upstream " + service)
         // The guarded call is non-blocking and made on the event loop: moving it to another task
         // (the default for async types) only costs a dispatch and a context capture per request.
@@ -187,8 +204,8 @@ public class Upstreams {
         .build();
   }
 
-  private TypedGuard<Uni<HttpClientResponse>> retry(String service) {
-    return TypedGuard.create(UNI_RESPONSE)
+  private TypedGuard<CompletionStage<HttpClientResponse>> retry(String service) {
+    return TypedGuard.create(RESPONSE)
         .withDescription("upstream " + service + " (idempotent)")
         .withThreadOffload(false)
         .withRetry()

@@ -4,7 +4,7 @@ import dev.tessera.gateway.config.GatewayConfig;
 import dev.tessera.gateway.redis.PipelinedRedis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -52,27 +52,23 @@ public class RateLimiter {
    * Takes a token for {@code subject} (e.g. {@code user:<sub>} or {@code ip:<address>}) in {@code
    * group}; an empty item when the group is not limited.
    */
-  public Uni<Optional<Decision>> check(String group, String subject) {
+  public Future<Optional<Decision>> check(String group, String subject) {
     Optional<GatewayConfig.Limit> found = limitOf(group);
     if (found.isEmpty()) {
-      return Uni.createFrom().item(Optional.empty());
+      return Future.succeededFuture(Optional.empty());
     }
     GatewayConfig.Limit limit = found.get();
     String key = group + ":" + subject;
     return shared
-        .take(key, limit.capacity(), limit.refillPerSecond())
-        .ifNoItem()
-        .after(config.redisTimeout())
-        .fail()
-        .invoke(
-            () -> {
+        .take(key, limit.capacity(), limit.refillPerSecond(), config.redisTimeout().toMillis())
+        .onSuccess(
+            ignored -> {
               if (degraded) {
                 degraded = false;
                 LOG.info("Redis answers again: rate limits are shared across instances");
               }
             })
-        .onFailure()
-        .recoverWithItem(
+        .otherwise(
             failure -> {
               fallbacks.increment();
               if (!degraded) {
@@ -82,12 +78,12 @@ public class RateLimiter {
               }
               return local.take(key, limit.capacity(), limit.refillPerSecond());
             })
-        .invoke(
+        .map(
             decision -> {
               if (!decision.allowed()) {
                 rejected.increment();
               }
-            })
-        .map(Optional::of);
+              return Optional.of(decision);
+            });
   }
 }

@@ -1,7 +1,7 @@
 package dev.tessera.gateway.ratelimit;
 
 import dev.tessera.gateway.redis.PipelinedRedis;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -33,8 +33,12 @@ public final class RedisTokenBuckets {
     this.redis = redis;
   }
 
-  /** Takes a token from the bucket {@code key} sized by {@code capacity}/{@code refill}. */
-  public Uni<Decision> take(String key, long capacity, double refillPerSecond) {
+  /**
+   * Takes a token from the bucket {@code key} sized by {@code capacity}/{@code refill}; fails if
+   * Redis has not answered within {@code timeoutMillis}.
+   */
+  public Future<Decision> take(
+      String key, long capacity, double refillPerSecond, long timeoutMillis) {
     Request take =
         Request.cmd(Command.EVALSHA)
             .arg(SHA)
@@ -44,13 +48,14 @@ public final class RedisTokenBuckets {
             .arg(Double.toString(refillPerSecond))
             .arg(TokenBucket.ttlMillis(capacity, refillPerSecond));
     return redis
-        .send(take)
-        .onFailure(RedisTokenBuckets::isNoScript)
-        .recoverWithUni(
-            () ->
-                redis
-                    .send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT))
-                    .chain(() -> redis.send(take)))
+        .send(take, timeoutMillis)
+        .recover(
+            failure ->
+                isNoScript(failure)
+                    ? redis
+                        .send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT), timeoutMillis)
+                        .compose(loaded -> redis.send(take, timeoutMillis))
+                    : Future.failedFuture(failure))
         .map(r -> decision(r, capacity));
   }
 

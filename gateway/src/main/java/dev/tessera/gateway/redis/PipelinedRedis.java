@@ -1,8 +1,8 @@
 package dev.tessera.gateway.redis;
 
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.redis.client.Redis;
@@ -13,6 +13,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Redis for the request path (rate limits, revocation), pipelined: one long-lived connection per
@@ -36,22 +37,39 @@ public class PipelinedRedis {
   }
 
   /** Sends {@code request} on the calling event loop's connection. */
-  public Uni<Response> send(Request request) {
+  public Future<Response> send(Request request) {
     Object loop = loopOf(Vertx.currentContext());
-    Future<RedisConnection> connection = connections.computeIfAbsent(loop, this::connect);
-    return Uni.createFrom()
-        .emitter(
-            emitter ->
-                connection
-                    .compose(c -> c.send(request))
-                    .onComplete(
-                        result -> {
-                          if (result.succeeded()) {
-                            emitter.complete(result.result());
-                          } else {
-                            emitter.fail(result.cause());
-                          }
-                        }));
+    return connections.computeIfAbsent(loop, this::connect).compose(c -> c.send(request));
+  }
+
+  /**
+   * {@code request}'s answer, or a failure once {@code timeoutMillis} have passed without one (on
+   * an event loop, the deadline is a timer of that loop: no other thread is woken).
+   */
+  public Future<Response> send(Request request, long timeoutMillis) {
+    Context context = Vertx.currentContext();
+    Vertx vertx = context != null ? context.owner() : null;
+    if (vertx == null) {
+      return send(request);
+    }
+    Promise<Response> answer = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            timeoutMillis,
+            id ->
+                answer.tryFail(
+                    new TimeoutException("Redis did not answer within " + timeoutMillis + " ms")));
+    send(request)
+        .onComplete(
+            result -> {
+              vertx.cancelTimer(timer);
+              if (result.succeeded()) {
+                answer.tryComplete(result.result());
+              } else {
+                answer.tryFail(result.cause());
+              }
+            });
+    return answer.future();
   }
 
   private Future<RedisConnection> connect(Object loop) {

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -79,20 +78,17 @@ public class JwksKeys {
   }
 
   /** The key {@code kid}; an unknown kid causes one refresh unless one happened lately. */
-  public Uni<Optional<PublicKey>> key(String kid) {
+  public Future<Optional<PublicKey>> key(String kid) {
     PublicKey known = keys.get(kid);
     if (known != null) {
-      return Uni.createFrom().item(Optional.of(known));
+      return Future.succeededFuture(Optional.of(known));
     }
     CompletableFuture<Void> refresh = refreshIfAllowed();
     if (refresh == null) {
-      return Uni.createFrom().item(Optional.empty());
+      return Future.succeededFuture(Optional.empty());
     }
-    return Uni.createFrom()
-        .completionStage(refresh)
-        .onFailure()
-        .recoverWithNull()
-        .map(ignored -> Optional.ofNullable(keys.get(kid)));
+    return Future.fromCompletionStage(refresh)
+        .transform(ignored -> Future.succeededFuture(Optional.ofNullable(keys.get(kid))));
   }
 
   private synchronized CompletableFuture<Void> refreshIfAllowed() {

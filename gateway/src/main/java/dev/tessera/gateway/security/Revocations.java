@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tessera.gateway.config.GatewayConfig;
 import dev.tessera.gateway.redis.PipelinedRedis;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -37,21 +37,23 @@ public class Revocations {
   }
 
   /** Whether {@code principal}'s token is revoked; fails when Redis cannot tell in time. */
-  public Uni<Boolean> isRevoked(Principal principal) {
+  public Future<Boolean> isRevoked(Principal principal) {
     Boolean cached = cache.getIfPresent(principal.tokenId());
     if (cached != null) {
-      return Uni.createFrom().item(cached);
+      return Future.succeededFuture(cached);
     }
     return redis
         .send(
             Request.cmd(Command.MGET)
                 .arg(JTI_PREFIX + principal.tokenId())
-                .arg(USER_PREFIX + principal.subject()))
-        .ifNoItem()
-        .after(config.redisTimeout())
-        .fail()
-        .map(r -> revoked(r, principal.issuedAt()))
-        .invoke(revoked -> cache.put(principal.tokenId(), revoked));
+                .arg(USER_PREFIX + principal.subject()),
+            config.redisTimeout().toMillis())
+        .map(
+            r -> {
+              boolean revoked = revoked(r, principal.issuedAt());
+              cache.put(principal.tokenId(), revoked);
+              return revoked;
+            });
   }
 
   /** Whether a token issued at {@code issuedAt} is dead given the MGET answer {@code r}. */

@@ -3,7 +3,7 @@ package dev.tessera.gateway.security;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tessera.gateway.config.GatewayConfig;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.PublicKey;
 import java.util.List;
@@ -61,11 +61,11 @@ public class TokenVerifier {
   }
 
   /** The principal of {@code token}, or a failure with {@link InvalidTokenException}. */
-  public Uni<Principal> verify(String token) {
+  public Future<Principal> verify(String token) {
     Verified known = verified == null ? null : verified.getIfPresent(token);
     if (known != null) {
       if (stillValid(known)) {
-        return Uni.createFrom().item(known.principal());
+        return Future.succeededFuture(known.principal());
       }
       verified.invalidate(token);
     }
@@ -75,7 +75,7 @@ public class TokenVerifier {
       parsed = parse(token);
       kid = kid(parsed);
     } catch (InvalidTokenException e) {
-      return Uni.createFrom().failure(e);
+      return Future.failedFuture(e);
     }
     return keys.key(kid)
         .map(

@@ -126,8 +126,8 @@ class RateLimitTest {
     if (System.nanoTime() >= deadline) {
       return Uni.createFrom().voidItem();
     }
-    return limiter
-        .take(key, capacity, rate)
+    return Uni.createFrom()
+        .completionStage(() -> limiter.take(key, capacity, rate, 2_000).toCompletionStage())
         .invoke((Decision d) -> (d.allowed() ? admitted : refused).incrementAndGet())
         .chain(() -> loop(limiter, key, capacity, rate, deadline, admitted, refused));
   }
