@@ -14,6 +14,16 @@ public interface OrdersConfig {
   /** Pagination of the order list. */
   Pages pages();
 
+  /** The copy of the catalog that prices orders. */
+  Catalog catalog();
+
+  /** The catalog in memory. */
+  interface Catalog {
+    /** How old the copy may get before it is read again (products change with migrations). */
+    @WithDefault("5M")
+    Duration maxAge();
+  }
+
   /** Idempotency keys. */
   interface Idempotency {
     /** How long a key is remembered; a retry after that places a new order. */

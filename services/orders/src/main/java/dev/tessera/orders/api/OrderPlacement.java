@@ -7,13 +7,11 @@ import dev.tessera.orders.domain.InvalidOrderException;
 import dev.tessera.orders.domain.OrderRules;
 import dev.tessera.orders.domain.OrderStatus;
 import dev.tessera.orders.domain.PricedOrder;
-import dev.tessera.orders.domain.Product;
 import dev.tessera.orders.domain.RequestedLine;
 import dev.tessera.orders.events.OrderEvents;
 import dev.tessera.orders.persistence.IdempotencyRecord;
 import dev.tessera.orders.persistence.OrderEntity;
-import dev.tessera.orders.persistence.OrderRepository;
-import dev.tessera.orders.persistence.ProductEntity;
+import dev.tessera.orders.persistence.ProductCatalog;
 import dev.tessera.orders.persistence.StoredLine;
 import dev.tessera.orders.persistence.UserProjection;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,10 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.hibernate.exception.ConstraintViolationException;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -48,7 +43,7 @@ public class OrderPlacement {
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Mutiny.SessionFactory sessionFactory;
-  private final OrderRepository orders;
+  private final ProductCatalog catalog;
   private final UserProjection users;
   private final OrderEvents events;
   private final ObjectMapper json;
@@ -56,13 +51,13 @@ public class OrderPlacement {
 
   OrderPlacement(
       Mutiny.SessionFactory sessionFactory,
-      OrderRepository orders,
+      ProductCatalog catalog,
       UserProjection users,
       OrderEvents events,
       ObjectMapper json,
       MeterRegistry meters) {
     this.sessionFactory = sessionFactory;
-    this.orders = orders;
+    this.catalog = catalog;
     this.users = users;
     this.events = events;
     this.json = json;
@@ -141,16 +136,11 @@ public class OrderPlacement {
                             "User suspended",
                             "A suspended user cannot place orders."));
               }
-              return orders.products(
-                  session, lines.stream().map(RequestedLine::sku).distinct().toList());
+              return catalog.bySku(session);
             })
         .chain(
             products -> {
-              Map<String, Product> catalog =
-                  products.stream()
-                      .map(ProductEntity::toProduct)
-                      .collect(Collectors.toMap(Product::sku, Function.identity()));
-              OrderEntity order = newOrder(userId, OrderRules.price(lines, catalog));
+              OrderEntity order = newOrder(userId, OrderRules.price(lines, products));
               String body = toJson(OrderResponse.of(order));
               Uni<Void> saved = session.persist(order).chain(() -> events.placed(session, order));
               if (key != null) {

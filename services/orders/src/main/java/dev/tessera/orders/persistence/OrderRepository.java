@@ -3,7 +3,6 @@ package dev.tessera.orders.persistence;
 import dev.tessera.orders.domain.OrderStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,14 +44,6 @@ public class OrderRepository {
           query.setParameter("id", c.id());
         });
     return query.setMaxResults(limit).getResultList();
-  }
-
-  /** The products with these SKUs (those that exist). */
-  public Uni<List<ProductEntity>> products(Mutiny.Session session, Collection<String> skus) {
-    return session
-        .createSelectionQuery("from ProductEntity p where p.sku in :skus", ProductEntity.class)
-        .setParameter("skus", skus)
-        .getResultList();
   }
 
   /** The whole catalog, by SKU. */

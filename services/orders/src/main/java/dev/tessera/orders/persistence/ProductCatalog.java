@@ -1,0 +1,52 @@
+package dev.tessera.orders.persistence;
+
+import dev.tessera.orders.OrdersConfig;
+import dev.tessera.orders.domain.Product;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * The catalog in memory, for pricing orders. Products change only with a migration (a release), so
+ * placing an order need not read them again each time: the catalog is read on first use and again
+ * once {@code tessera.orders.catalog.max-age} has passed, which also bounds how long a row edited
+ * by hand goes unseen. Each instance keeps its own copy (the first tier of caching; the public
+ * catalog endpoint is also cacheable by HTTP caches).
+ */
+@ApplicationScoped
+public class ProductCatalog {
+
+  private record Snapshot(Map<String, Product> bySku, long readAtNanos) {}
+
+  private final OrderRepository orders;
+  private final long maxAgeNanos;
+  private volatile Snapshot snapshot;
+
+  ProductCatalog(OrderRepository orders, OrdersConfig config) {
+    this.orders = orders;
+    this.maxAgeNanos = config.catalog().maxAge().toNanos();
+  }
+
+  /** The catalog by SKU, read with {@code session} when the copy in memory is missing or old. */
+  public Uni<Map<String, Product>> bySku(Mutiny.Session session) {
+    Snapshot current = snapshot;
+    if (current != null && System.nanoTime() - current.readAtNanos() < maxAgeNanos) {
+      return Uni.createFrom().item(current.bySku());
+    }
+    long readAt = System.nanoTime();
+    return orders
+        .catalog(session)
+        .map(
+            products -> {
+              Map<String, Product> bySku =
+                  products.stream()
+                      .map(ProductEntity::toProduct)
+                      .collect(Collectors.toUnmodifiableMap(Product::sku, Function.identity()));
+              snapshot = new Snapshot(bySku, readAt);
+              return bySku;
+            });
+  }
+}
