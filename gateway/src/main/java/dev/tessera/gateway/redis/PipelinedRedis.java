@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
  * under load every command costs its own socket reads and writes on both sides and a pool lease;
  * here Redis reads and answers many commands per system call, and each loop's commands stay on that
  * loop's thread. A connection that closes or fails is dropped; the next command opens a new one.
+ * (Redis' error answers, such as {@code NOSCRIPT}, fail a command but leave its connection alone.)
  */
 @ApplicationScoped
 public class PipelinedRedis {
@@ -36,10 +37,24 @@ public class PipelinedRedis {
     this.redis = redis;
   }
 
-  /** Sends {@code request} on the calling event loop's connection. */
+  /**
+   * Sends {@code request} on the calling event loop's connection. If that connection turns out to
+   * be broken (Redis restarted while it was idle, say), it is dropped and the command is sent once
+   * more on a new one; an error answered by Redis itself is returned as it is.
+   */
   public Future<Response> send(Request request) {
     Object loop = loopOf(Vertx.currentContext());
-    return connections.computeIfAbsent(loop, this::connect).compose(c -> c.send(request));
+    Future<RedisConnection> connection = connection(loop);
+    return connection
+        .compose(c -> c.send(request))
+        .recover(
+            failure -> {
+              if (failure instanceof Response) {
+                return Future.failedFuture(failure);
+              }
+              drop(loop, connection);
+              return connection(loop).compose(c -> c.send(request));
+            });
   }
 
   /**
@@ -72,23 +87,37 @@ public class PipelinedRedis {
     return answer.future();
   }
 
-  private Future<RedisConnection> connect(Object loop) {
-    Future<RedisConnection> connecting = redis.connect();
-    connecting.onComplete(
-        result -> {
-          if (result.failed()) {
-            connections.remove(loop, connecting);
-            return;
-          }
-          RedisConnection connection = result.result();
-          connection.exceptionHandler(
-              failure -> {
-                connections.remove(loop, connecting);
-                connection.close();
-              });
-          connection.endHandler(ended -> connections.remove(loop, connecting));
-        });
-    return connecting;
+  private Future<RedisConnection> connection(Object loop) {
+    Future<RedisConnection> current = connections.get(loop);
+    if (current != null) {
+      return current;
+    }
+    Promise<RedisConnection> opening = Promise.promise();
+    Future<RedisConnection> mine = opening.future();
+    Future<RedisConnection> raced = connections.putIfAbsent(loop, mine);
+    if (raced != null) {
+      return raced;
+    }
+    redis
+        .connect()
+        .onComplete(
+            result -> {
+              if (result.failed()) {
+                connections.remove(loop, mine);
+              } else {
+                RedisConnection connection = result.result();
+                connection.exceptionHandler(failure -> drop(loop, mine));
+                connection.endHandler(ended -> connections.remove(loop, mine));
+              }
+              opening.handle(result);
+            });
+    return mine;
+  }
+
+  private void drop(Object loop, Future<RedisConnection> connection) {
+    if (connections.remove(loop, connection)) {
+      connection.onSuccess(RedisConnection::close);
+    }
   }
 
   private static Object loopOf(Context context) {
