@@ -40,7 +40,9 @@ public class PipelinedRedis {
   /**
    * Sends {@code request} on the calling event loop's connection. If that connection turns out to
    * be broken (Redis restarted while it was idle, say), it is dropped and the command is sent once
-   * more on a new one; an error answered by Redis itself is returned as it is.
+   * more on a new one; an error answered by Redis itself is returned as it is. (If Redis ran the
+   * first one before the connection broke, a rate-limit token is taken twice: the limiter refuses
+   * early, never admits more.)
    */
   public Future<Response> send(Request request) {
     Object loop = loopOf(Vertx.currentContext());
