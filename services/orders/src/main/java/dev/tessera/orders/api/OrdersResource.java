@@ -7,6 +7,7 @@ import dev.tessera.orders.events.OrderEvents;
 import dev.tessera.orders.persistence.OrderCursor;
 import dev.tessera.orders.persistence.OrderEntity;
 import dev.tessera.orders.persistence.OrderRepository;
+import dev.tessera.orders.persistence.ProductCatalog;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
@@ -46,6 +47,7 @@ public class OrdersResource {
 
   private final Mutiny.SessionFactory sessionFactory;
   private final OrderRepository orders;
+  private final ProductCatalog catalog;
   private final OrderPlacement placement;
   private final OrderEvents events;
   private final OrdersConfig config;
@@ -54,12 +56,14 @@ public class OrdersResource {
   OrdersResource(
       Mutiny.SessionFactory sessionFactory,
       OrderRepository orders,
+      ProductCatalog catalog,
       OrderPlacement placement,
       OrderEvents events,
       OrdersConfig config,
       JsonWebToken token) {
     this.sessionFactory = sessionFactory;
     this.orders = orders;
+    this.catalog = catalog;
     this.placement = placement;
     this.events = events;
     this.config = config;
@@ -77,14 +81,16 @@ public class OrdersResource {
               schema = @Schema(type = SchemaType.ARRAY, implementation = ProductResponse.class)))
   public Uni<Response> catalog() {
     return sessionFactory
-        .withSession(orders::catalog)
+        .withSession(catalog::bySku)
         .map(
             products ->
-                products.stream()
+                products.values().stream()
                     .map(
                         p ->
                             new ProductResponse(
-                                p.sku, p.name, new MoneyResponse(p.priceAmount, p.currency)))
+                                p.sku(),
+                                p.name(),
+                                new MoneyResponse(p.price().amount(), p.price().currency())))
                     .toList())
         .map(
             body ->
