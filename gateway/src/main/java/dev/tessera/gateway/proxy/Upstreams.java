@@ -3,7 +3,6 @@ package dev.tessera.gateway.proxy;
 import dev.tessera.gateway.config.GatewayConfig;
 import dev.tessera.gateway.routing.Upstream;
 import io.smallrye.faulttolerance.api.TypedGuard;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -14,7 +13,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
@@ -51,12 +49,10 @@ public class Upstreams {
   /** What to send upstream. */
   public record Outgoing(HttpMethod method, String uri, MultiMap headers, Buffer body) {}
 
-  private static final Object NO_EVENT_LOOP = new Object();
-
   private final GatewayConfig.Resilience config;
   private final Vertx vertx;
-  // One client per event loop: a pooled connection lives on the loop that opened it, so a request
-  // that took another loop's connection would cross threads twice (request out, response back).
+  // One client per event loop (see EventLoops): a request and its upstream connection stay on one
+  // thread, instead of crossing twice (request out, response back).
   private final Map<Object, HttpClient> clients = new ConcurrentHashMap<>();
   private final Map<String, Service> services = new TreeMap<>();
 
@@ -151,13 +147,8 @@ public class Upstreams {
   }
 
   private HttpClient client() {
-    Context context = Vertx.currentContext();
-    Object loop =
-        context instanceof ContextInternal internal && internal.isEventLoopContext()
-            ? internal.nettyEventLoop()
-            : NO_EVENT_LOOP;
     return clients.computeIfAbsent(
-        loop,
+        EventLoops.current(),
         ignored ->
             vertx.createHttpClient(
                 new HttpClientOptions()

@@ -1,10 +1,10 @@
 package dev.tessera.gateway.redis;
 
+import dev.tessera.gateway.proxy.EventLoops;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.ContextInternal;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -27,8 +27,6 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class PipelinedRedis {
 
-  private static final Object NO_EVENT_LOOP = new Object();
-
   private final Redis redis;
   private final Map<Object, Future<RedisConnection>> connections = new ConcurrentHashMap<>();
 
@@ -45,7 +43,7 @@ public class PipelinedRedis {
    * early, never admits more.)
    */
   public Future<Response> send(Request request) {
-    Object loop = loopOf(Vertx.currentContext());
+    Object loop = EventLoops.current();
     Future<RedisConnection> connection = connection(loop);
     return connection
         .compose(c -> c.send(request))
@@ -120,12 +118,6 @@ public class PipelinedRedis {
     if (connections.remove(loop, connection)) {
       connection.onSuccess(RedisConnection::close);
     }
-  }
-
-  private static Object loopOf(Context context) {
-    return context instanceof ContextInternal internal && internal.isEventLoopContext()
-        ? internal.nettyEventLoop()
-        : NO_EVENT_LOOP;
   }
 
   @PreDestroy

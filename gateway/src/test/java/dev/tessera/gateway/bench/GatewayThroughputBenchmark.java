@@ -457,24 +457,8 @@ class GatewayThroughputBenchmark {
             TARGET_RATIO,
             gatewayRatio >= TARGET_RATIO ? "met" : "MISSED",
             nginxRatio));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "- added p99 (gateway - direct), light load: %+.2f ms (target <= %.1f ms: %s);"
-                + " nginx: %+.2f ms%n",
-            addedLight,
-            TARGET_ADDED_P99_MS,
-            addedLight <= TARGET_ADDED_P99_MS ? "met" : "MISSED",
-            added(runs, Scenario.NGINX, light)));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "- added p99 (gateway - direct), under load: %+.2f ms (target <= %.1f ms: %s);"
-                + " nginx: %+.2f ms%n",
-            addedHeavy,
-            TARGET_ADDED_P99_MS,
-            addedHeavy <= TARGET_ADDED_P99_MS ? "met" : "MISSED",
-            added(runs, Scenario.NGINX, heavy)));
+    out.append(addedP99Line("light load", addedLight, added(runs, Scenario.NGINX, light)));
+    out.append(addedP99Line("under load", addedHeavy, added(runs, Scenario.NGINX, heavy)));
     out.append(
         String.format(
             Locale.ROOT,
@@ -503,6 +487,17 @@ class GatewayThroughputBenchmark {
             "%n- the gateway's own CPU per request: %.0f µs (this JVM, gateway − direct)%n",
             gatewayOwn));
     System.out.println(out);
+  }
+
+  private static String addedP99Line(String load, double gateway, double nginx) {
+    return String.format(
+        Locale.ROOT,
+        "- added p99 (gateway - direct), %s: %+.2f ms (target <= %.1f ms: %s); nginx: %+.2f ms%n",
+        load,
+        gateway,
+        TARGET_ADDED_P99_MS,
+        gateway <= TARGET_ADDED_P99_MS ? "met" : "MISSED",
+        nginx);
   }
 
   private static double added(List<Run> runs, Scenario scenario, Wrk.Load load) {

@@ -87,6 +87,16 @@ class TokenVerificationTest {
         .satisfies(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer " + token));
   }
 
+  /** Waits until {@code token} passes (a new key is picked up at the next JWKS fetch). */
+  private static void awaitAccepted(String token) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                given().header("Authorization", "Bearer " + token).get(path()).statusCode() == 200);
+  }
+
   @Test
   void alg_none_is_refused() throws Exception {
     JsonWebSignature jws = new JsonWebSignature();
@@ -182,12 +192,7 @@ class TokenVerificationTest {
   void a_key_rotated_into_the_jwks_is_picked_up_on_its_first_unknown_kid() {
     RsaJsonWebKey rotated = services.rotateIn();
     String token = FakeServices.sign(FakeServices.claims(), rotated);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () ->
-                given().header("Authorization", "Bearer " + token).get(path()).statusCode() == 200);
+    awaitAccepted(token);
   }
 
   @Test
@@ -211,12 +216,7 @@ class TokenVerificationTest {
   void a_token_that_passed_before_is_refused_once_its_key_leaves_the_jwks() {
     RsaJsonWebKey retiring = services.rotateIn();
     String token = FakeServices.sign(FakeServices.claims(), retiring);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () ->
-                given().header("Authorization", "Bearer " + token).get(path()).statusCode() == 200);
+    awaitAccepted(token);
     services.rotateOut(retiring);
     // The gateway learns of the removal at its next JWKS fetch: an unknown kid causes one.
     RsaJsonWebKey stranger = FakeServices.newKey();
