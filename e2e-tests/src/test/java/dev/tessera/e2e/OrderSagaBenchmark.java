@@ -57,13 +57,16 @@ import org.junit.jupiter.api.Test;
  * verifies tokens itself): the gateway's per-user rate limits would refuse a load test, which is
  * what they are for. The saga is also run through the gateway, at a rate its limits allow.
  *
- * <p>Placement is a closed loop at 1–32 clients (wrk where installed), each step followed by
- * pgbench at the same client count, with billing and notifications stopped so that they do not take
- * the two cores from placement; they are started again afterwards and the time they take to confirm
- * the backlog is the saga's ceiling. The saga latency is then measured in an open loop at 100
- * orders/s and at 50 (below that ceiling on two cores), straight to orders, and at 50 through the
- * gateway: from each order's scheduled send time to the {@code updated_at} that orders writes when
- * it confirms the order (the same host clock; a few ms before that transaction commits).
+ * <p>In this order: the saga warms up through the gateway (open loop at 25 orders/s: a freshly
+ * started JVM compiles its path for minutes); its POST → CONFIRMED latency is measured in an open
+ * loop at 100 orders/s and below its ceiling on two cores, straight to orders, and through the
+ * gateway — from each order's scheduled send time to the {@code updated_at} that orders writes when
+ * it confirms the order (the same host clock; a few ms before that transaction commits) — with the
+ * CPU each component spends per order. Then placement: a closed loop at 1–32 clients (wrk where
+ * installed), each step followed by pgbench at the same client count, with billing and
+ * notifications paused (SIGSTOP: warm, but off the two cores placement is measured on). Last, they
+ * resume to the placement backlog, and the rate at which they confirm it over a fixed window is the
+ * saga's ceiling.
  *
  * <p>Not part of {@code verify}: {@code ./mvnw -B -q install -DskipTests} first, then {@code ./mvnw
  * -B verify -Pbenchmark -pl e2e-tests}. Prints figures; asserts only correctness (every request
@@ -76,10 +79,15 @@ class OrderSagaBenchmark {
   private static final int[] CLIENTS = {1, 2, 4, 8, 16, 32};
   private static final Duration STEP = seconds("tessera.bench.step-seconds", 10);
   private static final Duration STEP_WARM_UP = Duration.ofSeconds(2);
-  private static final Duration WARM_UP = seconds("tessera.bench.warm-up-seconds", 15);
+  private static final int SAGA_WARM_UP_RATE = 25;
+  private static final Duration SAGA_WARM_UP = seconds("tessera.bench.saga-warm-up-seconds", 150);
   private static final int SAGA_RATE = 100;
-  // Below the saga's ceiling on two cores (see the backlog drain), so latency is not queueing.
-  private static final int SAGA_RATE_BELOW_CEILING = 50;
+  // Below the saga's ceiling on two cores (see the ceiling), so latency is not queueing.
+  private static final int SAGA_RATE_BELOW_CEILING =
+      Integer.getInteger("tessera.bench.saga-rate-below-ceiling", 30);
+  private static final Duration CEILING_SETTLE =
+      seconds("tessera.bench.ceiling-settle-seconds", 30);
+  private static final Duration CEILING_WINDOW = seconds("tessera.bench.ceiling-seconds", 120);
   private static final Duration SAGA_RUN = seconds("tessera.bench.saga-seconds", 30);
   private static final Duration GATEWAY_SAGA_RUN =
       seconds("tessera.bench.gateway-saga-seconds", 15);
@@ -90,7 +98,7 @@ class OrderSagaBenchmark {
       seconds("tessera.bench.placement-warm-up-seconds", 15);
   private static final int PLACEMENT_WARM_UP_MAX_RUNS =
       Integer.getInteger("tessera.bench.placement-warm-up-runs", 10);
-  private static final Duration DRAIN_DEADLINE = Duration.ofMinutes(30);
+  private static final Duration DRAIN_DEADLINE = Duration.ofMinutes(10);
   private static final double P99_OBJECTIVE_MS = 100;
 
   private final HttpClient http =
@@ -116,84 +124,37 @@ class OrderSagaBenchmark {
       Postgres postgres = system.servers().postgres();
       Credentials ordersOwner = system.databaseOwner("orders");
 
-      List<Session> users = new ArrayList<>();
-      for (int i = 0; i < USERS; i++) {
-        users.add(gateway.signUpAndLogIn("Bench " + i));
-      }
-      for (Session user : users) {
-        // Billing opens the account from UserRegistered; an order before it would still be
-        // charged, but on the account it opens on demand: wait, so every order takes one path.
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(() -> gateway.get("/api/billing/account", user.accessToken()).status() == 200);
-      }
-      List<String> tokens = users.stream().map(Session::accessToken).toList();
+      List<String> tokens = signUp(gateway, "Bench ");
       String sku = firstSku(orders);
       byte[] body =
           JSON.writeValueAsBytes(Map.of("items", List.of(Map.of("sku", sku, "quantity", 1))));
-      if (Wrk.installed()) {
-        wrk =
-            Wrk.forOrders(
-                Path.of("target", "wrk"), tokens, new String(body, StandardCharsets.UTF_8));
-      }
-      progress(
-          "placement load: %s",
-          wrk != null ? "wrk " + Wrk.BINARY : "JDK HttpClient (no wrk: apt-get install wrk)");
 
       try (Connection db = postgres.connect("orders", ordersOwner)) {
-        // Warm-up with the whole saga running (JIT, pools, consumers). Its rate is what placement
-        // gets on these two cores while billing and notifications consume the same orders.
-        Placement warm = closedLoop(orders, tokens, body, 4, Duration.ZERO, WARM_UP);
-        Drain warmDrain = drain(db);
-        progress(
-            "warm-up, saga running: %.0f orders/s at 4 clients (p50 %.1f ms, p99 %.1f ms), saga"
-                + " drained %d in %.1f s",
-            warm.throughput, warm.p50, warm.p99, warmDrain.pending, warmDrain.seconds);
+        // 1. The whole saga warms up (JIT, pools, consumers) at a rate below its ceiling: a fresh
+        // Quarkus application keeps compiling its path for minutes under load. Through the
+        // gateway, so that it warms up too (at this rate its per-user limits let every order in).
+        Saga warmUp =
+            openLoop(system.gatewayUrl(), tokens, body, SAGA_WARM_UP_RATE, SAGA_WARM_UP, db, false);
+        progress("%s", warmUp.row("saga warm-up, through the gateway"));
 
-        // Placement against pgbench with the saga's consumers (billing, notifications) stopped:
-        // on two cores they would take the CPU that placement is measured on, and their backlog
-        // would run into the pgbench steps. Orders' outbox is still captured by Debezium.
-        List<AppProcess> consumers =
-            Stream.of("billing", "notifications")
-                .flatMap(service -> system.instances(service).stream())
-                .toList();
-        consumers.forEach(process -> process.stop(Duration.ofSeconds(25)));
-        List<Step> steps = new ArrayList<>();
-        try (PgBench pgbench =
-            PgBench.create(
-                postgres, Path.of("target", "pgbench"), sampleLines(db), samplePayload(sku))) {
-          warmUpPlacement(orders, tokens, body);
-          for (int clients : CLIENTS) {
-            Placement placement = closedLoop(orders, tokens, body, clients, STEP_WARM_UP, STEP);
-            PgBench.Result baseline = pgbench.run(clients, STEP);
-            steps.add(new Step(placement, baseline));
-            progress("%s", steps.get(steps.size() - 1).row());
-          }
-          long[] rows = pgbench.rowCounts();
-          assertThat(rows[0]).as("pgbench order rows").isPositive().isEqualTo(rows[1]);
-        }
-        progress("placement:\n%s", String.join("\n", placementTable(steps)));
-
-        // The consumers come back to a backlog: how fast the saga drains it is its ceiling here.
-        consumers.forEach(AppProcess::start);
-        consumers.forEach(
-            process -> process.awaitHealthy("/q/health/ready", Duration.ofSeconds(180)));
-        Drain backlog = drain(db);
-        String drainLine =
-            String.format(
-                Locale.ROOT,
-                "saga backlog after the placement steps: %d orders confirmed in %.1f s once billing"
-                    + " and notifications were back → %.0f orders/s end to end",
-                backlog.pending,
-                backlog.seconds,
-                backlog.pending / backlog.seconds);
-        progress("%s", drainLine);
-
+        // 2. Saga latency, open loop, each run drained before the next. The CPU each component
+        // spends per order is taken over the run below the ceiling.
+        ProcessCpu cpu = processCpu(system);
         Saga direct = openLoop(orders, tokens, body, SAGA_RATE, SAGA_RUN, db, true);
         progress("%s", direct.row("saga straight to orders"));
+        Map<String, Double> cpuBefore = cpu.snapshot();
+        long cpuFrom = System.nanoTime();
         Saga belowCeiling =
             openLoop(orders, tokens, body, SAGA_RATE_BELOW_CEILING, SAGA_RUN, db, true);
+        List<String> cpuTable =
+            ProcessCpu.table(
+                cpuBefore,
+                cpu.snapshot(),
+                (System.nanoTime() - cpuFrom) / 1e9,
+                belowCeiling.placed,
+                "confirmed order");
         progress("%s", belowCeiling.row("saga straight to orders"));
+        progress("CPU per order:\n%s", String.join("\n", cpuTable));
         Saga viaGateway =
             openLoop(
                 system.gatewayUrl(),
@@ -208,19 +169,58 @@ class OrderSagaBenchmark {
         drain(db);
         assertEveryOrderConfirmed(db);
 
-        report.add(
-            String.format(
-                Locale.ROOT,
-                "placement while the saga runs (warm-up, 4 clients): %.0f orders/s, p50 %.1f ms,"
-                    + " p99 %.1f ms",
-                warm.throughput,
-                warm.p50,
-                warm.p99));
+        // 3. Placement against pgbench with the saga's consumers (billing, notifications) paused
+        // (SIGSTOP, so they stay warm): on two cores they would take the CPU that placement is
+        // measured on, and their backlog would run into the pgbench steps. Orders' outbox is still
+        // captured by Debezium. New users: the first ones' tokens may be near their expiry.
+        List<AppProcess> consumers =
+            Stream.of("billing", "notifications")
+                .flatMap(service -> system.instances(service).stream())
+                .toList();
+        List<String> placementTokens = signUp(gateway, "Bench placement ");
+        if (Wrk.installed()) {
+          wrk =
+              Wrk.forOrders(
+                  Path.of("target", "wrk"),
+                  placementTokens,
+                  new String(body, StandardCharsets.UTF_8));
+        }
+        progress(
+            "placement load: %s",
+            wrk != null ? "wrk " + Wrk.BINARY : "JDK HttpClient (no wrk: apt-get install wrk)");
+        consumers.forEach(process -> signal(process, "STOP"));
+        List<Step> steps = new ArrayList<>();
+        try (PgBench pgbench =
+            PgBench.create(
+                postgres, Path.of("target", "pgbench"), sampleLines(db), samplePayload(sku))) {
+          warmUpPlacement(orders, placementTokens, body);
+          for (int clients : CLIENTS) {
+            Placement placement =
+                closedLoop(orders, placementTokens, body, clients, STEP_WARM_UP, STEP);
+            PgBench.Result baseline = pgbench.run(clients, STEP);
+            steps.add(new Step(placement, baseline));
+            progress("%s", steps.get(steps.size() - 1).row());
+          }
+          long[] rows = pgbench.rowCounts();
+          assertThat(rows[0]).as("pgbench order rows").isPositive().isEqualTo(rows[1]);
+        }
+        progress("placement:\n%s", String.join("\n", placementTable(steps)));
+
+        // 4. The consumers resume to the placement steps' backlog: the rate at which the saga
+        // confirms it is its ceiling here. Measured over a fixed window once they have rejoined
+        // their groups, not until the backlog is gone (tens of thousands of orders).
+        consumers.forEach(process -> signal(process, "CONT"));
+        String ceilingLine = ceiling(db);
+        progress("%s", ceilingLine);
+
+        report.addAll(sagaTable(warmUp, direct, belowCeiling, viaGateway));
+        report.add("");
+        report.add("CPU per confirmed order, saga at " + SAGA_RATE_BELOW_CEILING + " orders/s:");
+        report.addAll(cpuTable);
+        report.add("");
         report.addAll(placementTable(steps));
         report.add("");
-        report.add(drainLine);
-        report.add("");
-        report.addAll(sagaTable(direct, belowCeiling, viaGateway));
+        report.add(ceilingLine);
       }
     }
     report.add("");
@@ -236,6 +236,82 @@ class OrderSagaBenchmark {
             + ", after: "
             + load());
     System.out.println("\n=== Order saga benchmark ===\n" + String.join("\n", report) + "\n");
+  }
+
+  /** Signs up and logs in {@link #USERS} users; their access tokens once billing has each one. */
+  private static List<String> signUp(GatewayClient gateway, String namePrefix) {
+    List<Session> users = new ArrayList<>();
+    for (int i = 0; i < USERS; i++) {
+      users.add(gateway.signUpAndLogIn(namePrefix + i));
+    }
+    for (Session user : users) {
+      // Billing opens the account from UserRegistered; an order before it would still be
+      // charged, but on the account it opens on demand: wait, so every order takes one path.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> gateway.get("/api/billing/account", user.accessToken()).status() == 200);
+    }
+    return users.stream().map(Session::accessToken).toList();
+  }
+
+  /** Every process of the system by component, and PostgreSQL's through its data directory. */
+  private static ProcessCpu processCpu(TesseraSystem system) throws IOException {
+    Map<String, List<Long>> components = new java.util.LinkedHashMap<>();
+    for (String service : List.of("orders", "billing", "notifications", "identity", "gateway")) {
+      components.put(service, system.instances(service).stream().map(AppProcess::pid).toList());
+    }
+    components.put("kafka", List.of(system.servers().kafka().pid()));
+    components.put(
+        "kafka connect (4 Debezium connectors)", List.of(system.servers().connect().pid()));
+    components.put(
+        "benchmark JVM (load generator, launcher, SMTP server)",
+        List.of(ProcessHandle.current().pid()));
+    Path data = Path.of(system.servers().postgres().setting("data_directory"));
+    return new ProcessCpu(components, data);
+  }
+
+  /**
+   * Pauses ({@code STOP}) or resumes ({@code CONT}) a service's process: paused, it keeps its JIT
+   * state, which a restarted JVM would have to build again under the load being measured.
+   */
+  private static void signal(AppProcess process, String signal) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+              .inheritIO()
+              .start();
+      assertThat(kill.waitFor()).as("kill -%s %s", signal, process.id()).isZero();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Confirmed orders per second once paused consumers have resumed: counted over {@link
+   * #CEILING_WINDOW}, after {@link #CEILING_SETTLE} for them to rejoin their consumer groups.
+   */
+  private static String ceiling(Connection db) throws SQLException {
+    long backlog = countPending(db);
+    LockSupport.parkNanos(CEILING_SETTLE.toNanos());
+    long pendingBefore = countPending(db);
+    long from = System.nanoTime();
+    LockSupport.parkNanos(CEILING_WINDOW.toNanos());
+    long pendingAfter = countPending(db);
+    double seconds = (System.nanoTime() - from) / 1e9;
+    return String.format(
+        Locale.ROOT,
+        "saga ceiling: with a backlog of %d orders awaiting payment, billing and notifications"
+            + " resumed confirmed %d in %.0f s (counted from %.0f s after they resumed) → %.0f"
+            + " orders/s end to end%s",
+        backlog,
+        pendingBefore - pendingAfter,
+        seconds,
+        CEILING_SETTLE.toSeconds() * 1.0,
+        (pendingBefore - pendingAfter) / seconds,
+        pendingAfter == 0 ? " (backlog ran out: a lower bound)" : "");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -421,18 +497,12 @@ class OrderSagaBenchmark {
   // ---------------------------------------------------------------------------------------------
   // The orders database: the saga's state, read as the owner role (same host, same clock).
 
-  /**
-   * Waits until no order awaits payment: billing has drained what the last step placed, so the next
-   * step and the pgbench baseline do not run against its backlog.
-   */
-  private Drain drain(Connection db) throws SQLException {
-    long start = System.nanoTime();
-    long pending = countPending(db);
+  /** Waits until no order awaits payment, so what comes next does not run against a backlog. */
+  private void drain(Connection db) {
     await()
         .atMost(DRAIN_DEADLINE)
         .pollInterval(Duration.ofMillis(250))
         .until(() -> countPending(db) == 0);
-    return new Drain(pending, (System.nanoTime() - start) / 1e9);
   }
 
   private static long countPending(Connection db) throws SQLException {
@@ -613,13 +683,15 @@ class OrderSagaBenchmark {
     return lines;
   }
 
-  private static List<String> sagaTable(Saga direct, Saga belowCeiling, Saga viaGateway) {
+  private static List<String> sagaTable(
+      Saga warmUp, Saga direct, Saga belowCeiling, Saga viaGateway) {
     List<String> lines = new ArrayList<>();
     lines.add(
         "| saga (open loop) | orders | POST → CONFIRMED p50 / p90 / p99 / max ms |"
             + " POST → 201 p50 / p99 ms | created → CONFIRMED p50 / p99 ms | confirmed of placed |"
             + " last confirmed after the last send |");
     lines.add("|---|---:|---|---|---|---|---:|");
+    lines.add(warmUp.row(warmUp.rate + " orders/s, warm-up, through the gateway"));
     lines.add(direct.row(direct.rate + " orders/s, straight to the orders instance"));
     lines.add(belowCeiling.row(belowCeiling.rate + " orders/s, straight to the orders instance"));
     lines.add(viaGateway.row(viaGateway.rate + " orders/s, through the gateway"));
@@ -652,8 +724,6 @@ class OrderSagaBenchmark {
   }
 
   private record Placement(int clients, double throughput, double p50, double p99) {}
-
-  private record Drain(long pending, double seconds) {}
 
   private record Step(Placement placement, PgBench.Result baseline) {
     String row() {
