@@ -1,5 +1,7 @@
 package dev.tessera.eventing.it;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.tessera.contracts.EventCodec;
 import dev.tessera.contracts.EventHeaders;
 import dev.tessera.contracts.IntegrationEvent;
@@ -11,11 +13,21 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -79,13 +91,19 @@ final class EventingTestSupport {
 
   /** Sends a record to the topic as a misbehaving or duplicating producer would. */
   static void produceRaw(String key, String eventId, String eventType, String payload) {
+    produceRaw(TOPIC, key, eventId, eventType, payload);
+  }
+
+  /** Sends a record to {@code topic}, which Kafka creates if it does not exist yet. */
+  static void produceRaw(
+      String topic, String key, String eventId, String eventType, String payload) {
     try (var producer =
         new KafkaProducer<>(
             Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers().kafka().bootstrapServers()),
             new StringSerializer(),
             new StringSerializer())) {
-      var record = new ProducerRecord<>(TOPIC, key, payload);
+      var record = new ProducerRecord<>(topic, key, payload);
       if (eventId != null) {
         record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
       }
@@ -97,7 +115,64 @@ final class EventingTestSupport {
   }
 
   static void produceRaw(String eventId, IntegrationEvent event, String eventType) {
-    produceRaw(event.aggregateId(), eventId, eventType, EventCodec.toJson(event));
+    produceRaw(TOPIC, eventId, event, eventType);
+  }
+
+  static void produceRaw(String topic, String eventId, IntegrationEvent event, String eventType) {
+    produceRaw(topic, event.aggregateId(), eventId, eventType, EventCodec.toJson(event));
+  }
+
+  /** The consumer groups of the test application's two channels on {@link #TOPIC}. */
+  static List<String> consumerGroups() {
+    return List.of(
+        config("mp.messaging.incoming.users.group.id"),
+        config("mp.messaging.incoming.users-replay.group.id"));
+  }
+
+  /** The dead-letter topics of the test application's two channels. */
+  static List<String> deadLetterTopics() {
+    return List.of(
+        config("mp.messaging.incoming.users.dead-letter-queue.topic"),
+        config("mp.messaging.incoming.users-replay.dead-letter-queue.topic"));
+  }
+
+  /**
+   * Waits until both channels have committed offsets up to the end of {@link #TOPIC}. The connector
+   * commits a record only once it is done with it (applied, skipped, or sent to the dead-letter
+   * topic), so after this nothing of the topic is still being handled.
+   */
+  static void awaitAllConsumed(Duration deadline) {
+    try (Admin admin =
+        Admin.create(
+            Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                servers().kafka().bootstrapServers()))) {
+      await()
+          .atMost(deadline)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> consumedToEnd(admin, consumerGroups()));
+    }
+  }
+
+  private static boolean consumedToEnd(Admin admin, List<String> groups)
+      throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> latest =
+        admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions().stream()
+            .collect(
+                Collectors.toMap(
+                    p -> new TopicPartition(TOPIC, p.partition()), p -> OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+    for (String group : groups) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      for (var end : ends.entrySet()) {
+        OffsetAndMetadata offset = committed.get(end.getKey());
+        if (offset == null || offset.offset() < end.getValue().offset()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static Connection connect() throws SQLException {

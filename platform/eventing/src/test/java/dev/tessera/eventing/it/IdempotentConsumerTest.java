@@ -11,24 +11,41 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tessera.contracts.EventHeaders;
 import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.contracts.identity.UserSuspended;
+import dev.tessera.eventing.EventingConfig;
+import dev.tessera.eventing.inbox.IdempotentConsumer;
+import dev.tessera.eventing.inbox.RestartedIdempotentConsumer;
 import dev.tessera.testing.TesseraTestResource;
 import dev.tessera.testing.TopicReader;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The test application consumes identity.user.events on two channels with two consumer groups but
- * one consumer name, so every event is delivered twice to the same idempotent consumer — what a
- * consumer restarted before its offset commit sees.
+ * one consumer name, so every event is delivered twice to the same idempotent consumer, as by a
+ * duplicating producer or a consumer restarted before its offset commit. The restart itself is
+ * tested with a Kafka consumer of the test's own, which can be closed between applying a record and
+ * committing its offset.
  */
 @QuarkusTest
 @QuarkusTestResource(
@@ -39,6 +56,11 @@ class IdempotentConsumerTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   @Inject MemberProjection projection;
+  @Inject IdempotentConsumer consumer;
+  @Inject Mutiny.SessionFactory sessionFactory;
+  @Inject EventingConfig config;
+  @Inject Tracer tracer;
+  @Inject Vertx vertx;
 
   @BeforeAll
   static void captureOutbox() {
@@ -83,6 +105,55 @@ class IdempotentConsumerTest {
   }
 
   @Test
+  void an_event_redelivered_to_a_consumer_restarted_before_its_offset_commit_is_applied_once() {
+    String topic = "eventing-test.restart." + UUID.randomUUID();
+    String group = "restart-" + UUID.randomUUID();
+    String committedEventId = UUID.randomUUID().toString();
+    produceRaw(
+        topic,
+        committedEventId,
+        new UserRegistered(UUID.randomUUID(), "c@example.com", "Committed", Instant.now()),
+        "UserRegistered");
+    UUID userId = UUID.randomUUID();
+    String eventId = UUID.randomUUID().toString();
+    produceRaw(
+        topic,
+        eventId,
+        new UserRegistered(userId, "r@example.com", "Restarted", Instant.now()),
+        "UserRegistered");
+
+    ConsumerRecord<String, String> applied;
+    try (var beforeRestart = groupConsumer(group, topic)) {
+      ConsumerRecord<String, String> committed = nextRecord(beforeRestart);
+      consumer.process(committed, projection.handlers()).await().atMost(DEADLINE);
+      beforeRestart.commitSync(
+          Map.of(
+              new TopicPartition(topic, committed.partition()),
+              new OffsetAndMetadata(committed.offset() + 1)));
+      applied = nextRecord(beforeRestart);
+      consumer.process(applied, projection.handlers()).await().atMost(DEADLINE);
+      // The consumer stops here, its transaction committed but not its offset.
+    }
+    assertThat(header(applied, EventHeaders.ID)).isEqualTo(eventId);
+    assertThat(projection.attemptsOf(eventId)).isEqualTo(1);
+
+    IdempotentConsumer restarted =
+        RestartedIdempotentConsumer.create(sessionFactory, config, tracer, vertx);
+    try (var afterRestart = groupConsumer(group, topic)) {
+      ConsumerRecord<String, String> redelivered = nextRecord(afterRestart);
+      assertThat(redelivered.offset()).isEqualTo(applied.offset());
+      assertThat(header(redelivered, EventHeaders.ID)).isEqualTo(eventId);
+      restarted.process(redelivered, projection.handlers()).await().atMost(DEADLINE);
+      afterRestart.commitSync();
+    }
+
+    assertThat(projection.attemptsOf(eventId)).isEqualTo(1);
+    assertThat(members(userId)).isEqualTo(1);
+    assertThat(inboxRows(eventId)).isEqualTo(1);
+    assertThat(projection.attemptsOf(committedEventId)).isEqualTo(1);
+  }
+
+  @Test
   void a_transient_failure_is_retried_and_the_event_applied_once() {
     UUID userId = UUID.randomUUID();
     String eventId = UUID.randomUUID().toString();
@@ -96,6 +167,40 @@ class IdempotentConsumerTest {
     // Two failures, then one success; the second delivery finds the inbox row.
     await().atMost(DEADLINE).until(() -> inboxRows(eventId) == 1);
     assertThat(projection.attemptsOf(eventId)).isEqualTo(3);
+  }
+
+  /**
+   * A member of {@code group} as a service's consumer is: subscribed, offsets committed by hand
+   * only, one record per poll so that a record can be applied and not committed.
+   */
+  private static KafkaConsumer<String, String> groupConsumer(String group, String topic) {
+    var kafkaConsumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                servers().kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                "1"),
+            new StringDeserializer(),
+            new StringDeserializer());
+    kafkaConsumer.subscribe(List.of(topic));
+    return kafkaConsumer;
+  }
+
+  private static ConsumerRecord<String, String> nextRecord(KafkaConsumer<String, String> consumer) {
+    // A KafkaConsumer belongs to one thread: poll it on this one.
+    return await()
+        .atMost(DEADLINE)
+        .pollInSameThread()
+        .until(() -> consumer.poll(Duration.ofMillis(200)), records -> !records.isEmpty())
+        .iterator()
+        .next();
   }
 
   @Test

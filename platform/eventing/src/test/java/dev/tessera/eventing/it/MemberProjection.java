@@ -53,6 +53,14 @@ public class MemberProjection {
     return consumer.process(record, handlers);
   }
 
+  /**
+   * The handlers the channels use, for a test that drives the idempotent consumer with a Kafka
+   * consumer of its own.
+   */
+  public EventHandlers handlers() {
+    return handlers;
+  }
+
   /** How many times the record with this event id header was received. */
   public int deliveriesOf(String eventId) {
     AtomicInteger count = deliveries.get(eventId);

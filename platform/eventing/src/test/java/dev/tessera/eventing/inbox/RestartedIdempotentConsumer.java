@@ -1,0 +1,21 @@
+package dev.tessera.eventing.inbox;
+
+import dev.tessera.eventing.EventingConfig;
+import io.opentelemetry.api.trace.Tracer;
+import io.vertx.core.Vertx;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * Builds an idempotent consumer apart from the application's bean, with nothing in memory, as a
+ * restarted service has: what it knows of applied events can only come from the database.
+ */
+public final class RestartedIdempotentConsumer {
+
+  private RestartedIdempotentConsumer() {}
+
+  /** A new consumer on the same database, configuration, tracer and Vert.x as the running one. */
+  public static IdempotentConsumer create(
+      Mutiny.SessionFactory sessionFactory, EventingConfig config, Tracer tracer, Vertx vertx) {
+    return new IdempotentConsumer(sessionFactory, config, tracer, vertx);
+  }
+}
