@@ -31,6 +31,12 @@ public record LaunchOptions(
   public static final int DEFAULT_SERVICE_PORT_BASE = 18080;
   public static final int DEFAULT_MAIL_PORT = 18025;
 
+  /**
+   * Most instances of one service; never more than an event topic's partitions ({@code
+   * EventTopics.PARTITIONS}), or the instances beyond would consume nothing.
+   */
+  public static final int MAX_REPLICAS = 5;
+
   public LaunchOptions {
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -40,9 +46,9 @@ public record LaunchOptions(
           if (Services.byName(service).isEmpty()) {
             throw new IllegalArgumentException("unknown service " + service);
           }
-          if (count < 1 || count > 5) {
+          if (count < 1 || count > MAX_REPLICAS) {
             throw new IllegalArgumentException(
-                service + ": between 1 and 5 replicas, not " + count);
+                service + ": between 1 and " + MAX_REPLICAS + " replicas, not " + count);
           }
         });
   }

@@ -16,7 +16,10 @@ public final class Services {
     }
   }
 
-  /** The domain services: each has its own database, role and outbox connector. */
+  /**
+   * The domain services: each has its own database and role, and an outbox connector if it
+   * publishes events.
+   */
   public static final List<Service> DOMAIN =
       List.of(
           new Service("identity", 1, "services/identity", true),

@@ -1,6 +1,7 @@
 package dev.tessera.launcher;
 
 import dev.tessera.cdc.OutboxConnector;
+import dev.tessera.contracts.EventTypes;
 import dev.tessera.servers.Credentials;
 import dev.tessera.servers.LocalServers;
 import java.io.IOException;
@@ -10,9 +11,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,6 +74,19 @@ public final class TesseraSystem implements AutoCloseable {
             .start();
     progress.accept("servers up in " + seconds(servers.totalStartTime().toNanos()));
     mailPage = MailPage.start(servers.smtp(), options.mailPort());
+    // Before any consumer subscribes or connector publishes: either would create a missing topic
+    // with the broker's single partition, and a second instance of a consumer would sit idle.
+    List<String> grown =
+        EventTopics.ensure(
+            servers.kafka().bootstrapServers(), EventTopics.names(), EventTopics.PARTITIONS);
+    if (!grown.isEmpty()) {
+      progress.accept(
+          "grew "
+              + grown
+              + " (kept from an earlier run) to "
+              + EventTopics.PARTITIONS
+              + " partitions");
+    }
 
     List<CompletableFuture<Void>> services = new ArrayList<>();
     for (Services.Service service : Services.DOMAIN) {
@@ -101,7 +114,7 @@ public final class TesseraSystem implements AutoCloseable {
   private void awaitService(Services.Service service, List<AppProcess> started, Credentials owner) {
     AppProcess first = started.get(0);
     first.awaitHealthy("/q/health/live", START_TIMEOUT);
-    if (hasOutbox(service.name(), owner)) {
+    if (publishesEvents(service.name())) {
       OutboxConnector connector = new OutboxConnector(service.name());
       servers
           .connect()
@@ -115,6 +128,8 @@ public final class TesseraSystem implements AutoCloseable {
                       owner.username(),
                       owner.password())));
       servers.connect().awaitConnectorRunning(connector.name(), Duration.ofSeconds(60));
+    } else {
+      forgetConnector(new OutboxConnector(service.name()));
     }
     for (AppProcess process : started) {
       process.awaitHealthy("/q/health/ready", START_TIMEOUT);
@@ -122,22 +137,35 @@ public final class TesseraSystem implements AutoCloseable {
     }
   }
 
-  /** Whether the service's migrations created the outbox publication its connector reads. */
-  private boolean hasOutbox(String database, Credentials owner) {
-    try (Connection c = servers.postgres().connect(database, owner);
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "select 1 from pg_publication where pubname = '"
-                    + OutboxConnector.PUBLICATION
-                    + "'")) {
-      return r.next();
+  /**
+   * Removes a connector that data kept from an earlier run may still hold, and its replication
+   * slot, which would otherwise keep every WAL segment from then on.
+   */
+  private void forgetConnector(OutboxConnector connector) {
+    servers.connect().deleteConnector(connector.name());
+    try (Connection c = servers.postgres().connectAsSuperuser("postgres");
+        PreparedStatement drop =
+            c.prepareStatement(
+                "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+                    + " where slot_name = ? and not active")) {
+      drop.setString(1, connector.slotName());
+      drop.execute();
     } catch (SQLException e) {
-      throw new IllegalStateException("could not inspect database " + database, e);
+      throw new IllegalStateException("could not drop slot " + connector.slotName(), e);
     }
   }
 
+  /**
+   * Whether the contracts name events of this service: only then does it get an outbox connector,
+   * as in the Helm chart. (Notifications has the outbox table of every service but publishes
+   * nothing; an idle connector still costs Connect ~9% of a core, see docs/benchmarks.md.)
+   */
+  private static boolean publishesEvents(String service) {
+    return EventTypes.all().stream().anyMatch(type -> type.service().equals(service));
+  }
+
   private AppProcess app(Services.Service service, int instance, Credentials owner) {
+    String id = service.name() + "-" + (instance + 1);
     int port =
         service == Services.GATEWAY ? options.gatewayPort() : options.portOf(service, instance);
     Map<String, String> properties = new LinkedHashMap<>();
@@ -160,6 +188,9 @@ public final class TesseraSystem implements AutoCloseable {
     properties.put(
         "tessera.gateway.jwks-url", identityUrl() + "/api/identity/.well-known/jwks.json");
     if (owner != null) {
+      // Tells the instances apart among the members of a consumer group: SmallRye's own client ids
+      // name only the channel, and so are the same in every instance of a service.
+      properties.put("mp.messaging.connector.smallrye-kafka.client-id-prefix", id + "-");
       properties.put(
           "quarkus.datasource.reactive.url", servers.postgres().reactiveUrl(owner.username()));
       properties.put("quarkus.datasource.jdbc.url", servers.postgres().jdbcUrl(owner.username()));
@@ -180,7 +211,6 @@ public final class TesseraSystem implements AutoCloseable {
                 .collect(Collectors.joining(",")));
       }
     }
-    String id = service.name() + "-" + (instance + 1);
     return new AppProcess(
         id,
         service.runner(options.repository()),
