@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tessera.e2e.GatewayClient.Response;
 import dev.tessera.e2e.GatewayClient.Session;
+import jakarta.mail.MessagingException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The order saga across orders, billing and notifications, driven only through the gateway. */
@@ -69,6 +72,26 @@ class OrderSagaIT {
 
     awaitStatus(cy, orderId, "CANCELLED");
     await().atMost(SAGA).until(() -> notificationsMentioning(cy, orderId) >= 2);
+
+    // Billing's API has no refund view: an invoice stays as issued (no status, no credit note).
+    // What shows the refund itself is billing's PaymentRefunded, which it records only with the
+    // provider's refund: notifications turns it into a "payment-refunded" item and e-mail, for the
+    // amount the invoice charged.
+    List<JsonNode> invoices = invoicesOf(cy, orderId);
+    assertThat(invoices).as("the paid order's invoice, unchanged by the refund").hasSize(1);
+    String charged = displayAmount(invoices.get(0).get("total"));
+    await()
+        .atMost(SAGA)
+        .until(() -> !notificationsOfType(cy, "payment-refunded", orderId).isEmpty());
+    List<JsonNode> refunds = notificationsOfType(cy, "payment-refunded", orderId);
+    assertThat(refunds).as("one refund, not two").hasSize(1);
+    assertThat(refunds.get(0).get("category").asText()).isEqualTo("payments");
+    assertThat(refunds.get(0).get("body").asText())
+        .isEqualTo("We refunded " + charged + " for order " + orderId + ".");
+    String refundMail = "We refunded " + charged + " for order " + orderId;
+    await().atMost(SAGA).until(() -> mailSubjectsTo(cy).contains(refundMail));
+    assertThat(mailSubjectsTo(cy)).filteredOn(refundMail::equals).hasSize(1);
+    assertThat(notificationsOfType(cy, "order-cancelled", orderId)).hasSize(1);
   }
 
   @Test
@@ -97,11 +120,16 @@ class OrderSagaIT {
   }
 
   String placeOrder(Session session) {
+    return placeOrder(session, firstSku());
+  }
+
+  /** Places an order of two of {@code sku}; returns its id once it is accepted. */
+  String placeOrder(Session session, String sku) {
     Response placed =
         gateway.postIdempotent(
             "/api/orders",
             session.accessToken(),
-            Map.of("items", List.of(Map.of("sku", firstSku(), "quantity", 2))),
+            Map.of("items", List.of(Map.of("sku", sku, "quantity", 2))),
             UUID.randomUUID());
     assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
     assertThat(placed.header("Location")).isNotBlank();
@@ -134,5 +162,72 @@ class OrderSagaIT {
 
   int mailTo(Session session) {
     return WholeSystem.get().servers().smtp().receivedMessagesTo(session.email()).size();
+  }
+
+  /** The user's orders (up to the API's largest page, 100). */
+  List<JsonNode> orders(Session session) {
+    return GatewayClient.items(gateway.get("/api/orders?limit=100", session.accessToken()).body());
+  }
+
+  /** Status of each of the user's orders, by order id. */
+  Map<String, String> orderStatuses(Session session) {
+    return orders(session).stream()
+        .collect(
+            Collectors.toMap(
+                o -> o.get("id").asText(), o -> o.path("status").asText(), (a, b) -> a));
+  }
+
+  /** The user's invoices (up to the API's largest page, 100). */
+  List<JsonNode> invoices(Session session) {
+    Response page = gateway.get("/api/billing/invoices?limit=100", session.accessToken());
+    assertThat(page.status()).as(page.toString()).isEqualTo(200);
+    return GatewayClient.items(page.body());
+  }
+
+  /** The user's invoices for {@code orderId}. */
+  List<JsonNode> invoicesOf(Session session, String orderId) {
+    return invoices(session).stream()
+        .filter(invoice -> orderId.equals(invoice.path("orderId").asText()))
+        .toList();
+  }
+
+  /** The user's in-app notifications (up to the API's largest page, 100). */
+  List<JsonNode> notifications(Session session) {
+    return GatewayClient.items(
+        gateway.get("/api/notifications?limit=100", session.accessToken()).body());
+  }
+
+  /** The user's notifications of {@code type} (e.g. {@code order-confirmed}) about the order. */
+  List<JsonNode> notificationsOfType(Session session, String type, String orderId) {
+    return notifications(session).stream()
+        .filter(n -> type.equals(n.path("type").asText()))
+        .filter(n -> n.path("body").asText().contains(orderId))
+        .toList();
+  }
+
+  /** The subject of every e-mail the SMTP server received for the user, in arrival order. */
+  List<String> mailSubjectsTo(Session session) {
+    return WholeSystem.get().servers().smtp().receivedMessagesTo(session.email()).stream()
+        .map(
+            message -> {
+              try {
+                return message.getSubject();
+              } catch (MessagingException e) {
+                throw new IllegalStateException("unreadable mail to " + session.email(), e);
+              }
+            })
+        .toList();
+  }
+
+  /** The subject of the e-mail that confirms {@code orderId} (email-templates/order-confirmed). */
+  static String confirmationMailSubject(String orderId) {
+    return "Your order " + orderId + " is confirmed";
+  }
+
+  /** An API amount ({@code {"amount": 1998, "currency": "EUR"}}) as mails show it: 19.98 EUR. */
+  static String displayAmount(JsonNode amount) {
+    return BigDecimal.valueOf(amount.get("amount").asLong(), 2).toPlainString()
+        + " "
+        + amount.get("currency").asText();
   }
 }

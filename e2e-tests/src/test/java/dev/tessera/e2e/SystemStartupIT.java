@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.launcher.AppProcess;
 import dev.tessera.launcher.Services;
+import dev.tessera.launcher.Tessera;
 import dev.tessera.launcher.TesseraSystem;
 import dev.tessera.servers.Credentials;
 import java.sql.SQLException;
@@ -32,6 +33,21 @@ class SystemStartupIT {
       String status =
           system.servers().connect().connectorStatus(new OutboxConnector(service).name());
       assertThat(status).as(service).isNotNull().contains("\"state\":\"RUNNING\"");
+    }
+    // Notifications publishes nothing: no connector (an idle one still costs Connect CPU).
+    assertThat(
+            system.servers().connect().connectorStatus(new OutboxConnector("notifications").name()))
+        .isNull();
+  }
+
+  @Test
+  void every_component_the_logs_command_names_has_its_log_there() {
+    java.nio.file.Path data = system.options().dataDirectory();
+    for (String name : java.util.List.of("kafka", "connect", "postgres", "redis", "orders")) {
+      assertThat(Tessera.logFile(data, name)).as(name).isNotEmptyFile();
+    }
+    for (AppProcess app : system.allInstances()) {
+      assertThat(Tessera.logFile(data, app.id())).as(app.id()).isEqualTo(app.log());
     }
   }
 

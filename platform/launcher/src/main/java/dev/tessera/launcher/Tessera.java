@@ -171,15 +171,7 @@ public final class Tessera {
 
         Try it:
 
-          curl -s -X POST %s/api/identity/users -H 'Content-Type: application/json' \\
-            -d '{"email":"ada@example.com","password":"correct-horse-battery","displayName":"Ada"}'
-          TOKEN=$(curl -s -X POST %s/api/identity/tokens -H 'Content-Type: application/json' \\
-            -d '{"email":"ada@example.com","password":"correct-horse-battery"}' | sed 's/.*"accessToken":"\\([^"]*\\)".*/\\1/')
-          curl -s %s/api/orders/catalog
-          curl -s -X POST %s/api/orders -H "Authorization: Bearer $TOKEN" \\
-            -H 'Content-Type: application/json' -H 'Idempotency-Key: tour-order-1' \\
-            -d '{"items":[{"sku":"TSR-MUG-001","quantity":2}]}'
-          curl -s %s/api/orders -H "Authorization: Bearer $TOKEN"
+          %s
 
         ./tessera status · ./tessera logs orders-1 · ./tessera down (or Ctrl-C)
         """
@@ -191,11 +183,7 @@ public final class Tessera {
                 system.admin().password(),
                 dataDirectory.resolve("secrets.properties"),
                 dataDirectory,
-                gw,
-                gw,
-                gw,
-                gw,
-                gw));
+                Tour.forGateway(gw).strip().replace("\n", "\n  ")));
   }
 
   private int status() {
@@ -324,7 +312,7 @@ public final class Tessera {
     if (args.isEmpty()) {
       throw new IllegalArgumentException("logs NAME [-f]: name one of " + logNames());
     }
-    Path log = logFile(args.get(0));
+    Path log = logFile(dataDirectory, args.get(0));
     if (!Files.exists(log)) {
       throw new IllegalArgumentException("no log for " + args.get(0) + "; there are " + logNames());
     }
@@ -349,10 +337,15 @@ public final class Tessera {
     return 0;
   }
 
-  private Path logFile(String name) {
+  /**
+   * The log {@code ./tessera logs NAME} shows: a server's ({@code kafka}, {@code connect}, {@code
+   * postgres}, {@code redis}) or an application instance's ({@code orders-1}; {@code orders} is its
+   * first instance), under the data directory of a run.
+   */
+  public static Path logFile(Path dataDirectory, String name) {
     return switch (name) {
-      case "kafka", "connect" ->
-          dataDirectory.resolve("servers").resolve(name).resolve("server.log");
+      case "kafka" -> dataDirectory.resolve("servers/kafka/server.log");
+      case "connect" -> dataDirectory.resolve("servers/kafka-connect/server.log");
       case "postgres" -> dataDirectory.resolve("servers/postgres/postgres.log");
       case "redis" -> dataDirectory.resolve("servers/redis/redis.log");
       default ->

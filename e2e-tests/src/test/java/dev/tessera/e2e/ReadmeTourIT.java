@@ -1,0 +1,50 @@
+package dev.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.launcher.TesseraSystem;
+import dev.tessera.launcher.Tour;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The README's curl tour, as {@code ./tessera up} prints it, run against the running system. */
+class ReadmeTourIT {
+
+  private final TesseraSystem system = WholeSystem.get();
+
+  @Test
+  void the_curl_tour_works_as_printed() throws IOException, InterruptedException {
+    Assumptions.assumeTrue(onPath("curl"), "curl not installed");
+    // As written, with two differences: any HTTP error fails the run (curl --fail-with-body), and
+    // `./tessera mail` reads the mail page of this system (that is all the command does).
+    String script =
+        "set -euo pipefail\n"
+            + "curl() { command curl --fail-with-body \"$@\"; echo; }\n"
+            + Tour.forGateway(system.gatewayUrl())
+                .replace("./tessera mail", "curl -s " + system.mailUrl() + "/messages");
+    Process bash = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+    // Read to the end first: the mail page can be more than a pipe's buffer.
+    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bash.waitFor(60, TimeUnit.SECONDS)).as("the tour finished").isTrue();
+
+    assertThat(bash.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("\"TSR-MUG-001\"") // the catalog
+        .contains("\"PENDING_PAYMENT\"") // the order placed
+        .doesNotContain("\"status\":5"); // no problem document from a server error
+  }
+
+  private static boolean onPath(String command) {
+    try {
+      return new ProcessBuilder("sh", "-c", "command -v " + command).start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
