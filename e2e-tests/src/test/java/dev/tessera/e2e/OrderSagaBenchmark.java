@@ -262,7 +262,8 @@ class OrderSagaBenchmark {
     }
     components.put("kafka", List.of(system.servers().kafka().pid()));
     components.put(
-        "kafka connect (4 Debezium connectors)", List.of(system.servers().connect().pid()));
+        "kafka connect (a Debezium connector per publishing service)",
+        List.of(system.servers().connect().pid()));
     components.put(
         "benchmark JVM (load generator, launcher, SMTP server)",
         List.of(ProcessHandle.current().pid()));

@@ -40,6 +40,16 @@ final class RunState {
     p.setProperty(
         "server.postgres.url", "postgresql://127.0.0.1:" + system.servers().postgres().port());
     p.setProperty("server.redis.url", system.servers().redis().uri());
+    // pg_ctl detaches the postmaster; Redis is a child of this process; SMTP runs inside it.
+    postmasterPid(system)
+        .ifPresent(pid -> p.setProperty("server.postgres.pid", Long.toString(pid)));
+    ProcessHandle.current()
+        .children()
+        .filter(
+            c -> c.info().command().filter(command -> command.contains("redis-server")).isPresent())
+        .findFirst()
+        .ifPresent(redis -> p.setProperty("server.redis.pid", Long.toString(redis.pid())));
+    p.setProperty("server.smtp.pid", Long.toString(ProcessHandle.current().pid()));
     p.setProperty(
         "server.smtp.url",
         "smtp://" + system.servers().smtp().host() + ":" + system.servers().smtp().port());
@@ -58,6 +68,15 @@ final class RunState {
       throw new UncheckedIOException(e);
     }
     return new RunState(file, p);
+  }
+
+  private static Optional<Long> postmasterPid(TesseraSystem system) {
+    Path pidFile = system.servers().postgres().directory().resolve("data/postmaster.pid");
+    try {
+      return Optional.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The state of a running system, if its launcher is alive. */

@@ -3,6 +3,8 @@ package dev.tessera.launcher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -207,7 +209,13 @@ public final class Tessera {
               .orElse(state.get("kafka.bootstrap")));
     }
     for (String server : List.of("postgres", "redis", "smtp")) {
-      out.printf("%-16s %-8s %-8s %s%n", server, "-", "-", state.get("server." + server + ".url"));
+      String url = state.get("server." + server + ".url");
+      out.printf(
+          "%-16s %-8s %-8s %s%n",
+          server,
+          Optional.ofNullable(state.get("server." + server + ".pid")).orElse("-"),
+          listening(url) ? "up" : "DOWN",
+          url);
     }
     for (String app : state.apps()) {
       long pid = state.pid("app." + app + ".pid");
@@ -215,9 +223,25 @@ public final class Tessera {
       String health = !alive(pid) ? "DOWN" : ready(url) ? "ready" : "NOT READY";
       out.printf("%-16s %-8d %-8s %s%n", app, pid, health, url);
     }
+    List<Long> roots = new ArrayList<>(List.of(state.pid("launcher.pid")));
+    Optional.ofNullable(state.get("server.postgres.pid"))
+        .map(Long::parseLong)
+        .ifPresent(roots::add);
+    ResidentMemory.ofTrees(roots).ifPresent(memory -> out.println("\nmemory: " + memory));
     out.println();
     printLag(state.get("kafka.bootstrap"));
     return 0;
+  }
+
+  /** Whether something accepts connections at the host and port of {@code url}. */
+  private static boolean listening(String url) {
+    URI uri = URI.create(url);
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
+      return true;
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private void printLag(String bootstrap) {
