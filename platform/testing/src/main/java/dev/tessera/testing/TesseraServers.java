@@ -6,6 +6,7 @@ import dev.tessera.servers.Servers;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The one set of servers that every test of a JVM shares, started on first use and stopped at the
@@ -73,14 +74,14 @@ public final class TesseraServers {
   }
 
   /**
-   * {@code server} as something a test can stop and start; fails clearly where that is not possible
-   * (servers in containers).
+   * {@code server} as something a test can stop and start. Where that is not possible (servers in
+   * containers, whose ports change on a restart) the calling test is skipped, and says why.
    */
   public static Restartable restartable(Object server) {
     if (server instanceof Restartable restartable) {
       return restartable;
     }
-    throw new UnsupportedOperationException(
+    return Assumptions.abort(
         server + " cannot be stopped and restarted with -D" + INFRA_PROPERTY + "=" + infra());
   }
 
