@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -73,6 +75,16 @@ public final class EventTypes {
   /** Every event type, grouped by service. */
   public static List<EventType<?>> all() {
     return ALL;
+  }
+
+  /** Every event topic, {@code <service>.<aggregate>.events}, once each. */
+  public static SortedSet<String> topics() {
+    return ALL.stream().map(EventType::topic).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The services that publish events: those that need an outbox connector. */
+  public static SortedSet<String> publishers() {
+    return ALL.stream().map(EventType::service).collect(Collectors.toCollection(TreeSet::new));
   }
 
   /**

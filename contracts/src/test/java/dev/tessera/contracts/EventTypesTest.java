@@ -24,9 +24,13 @@ class EventTypesTest {
 
   @Test
   void the_topics_are_one_per_aggregate() {
-    assertThat(EventTypes.all().stream().map(EventType::topic).collect(Collectors.toSet()))
-        .containsExactlyInAnyOrder(
-            "identity.user.events", "orders.order.events", "billing.payment.events");
+    assertThat(EventTypes.topics())
+        .containsExactly("billing.payment.events", "identity.user.events", "orders.order.events");
+  }
+
+  @Test
+  void the_publishers_are_the_services_that_own_an_event_type() {
+    assertThat(EventTypes.publishers()).containsExactly("billing", "identity", "orders");
   }
 
   @Test

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,12 +38,6 @@ class CodeConsistencyTest {
     return Chart.valueSets().stream().map(p -> Arguments.of(Chart.label(p), p));
   }
 
-  private static Set<String> eventTopics() {
-    return EventTypes.all().stream()
-        .map(EventType::topic)
-        .collect(Collectors.toCollection(TreeSet::new));
-  }
-
   private static Map<String, String> kafkaTopics(List<ObjectNode> objects, boolean deadLetter) {
     Map<String, String> topics = new LinkedHashMap<>();
     for (ObjectNode t : Chart.ofKind(objects, "KafkaTopic")) {
@@ -62,7 +55,7 @@ class CodeConsistencyTest {
   @MethodSource("valueSets")
   void every_event_topic_of_the_contracts_is_a_kafka_topic_and_no_other(String label, Path values) {
     assertThat(kafkaTopics(Chart.objects(values), false).keySet())
-        .containsExactlyInAnyOrderElementsOf(eventTopics());
+        .containsExactlyInAnyOrderElementsOf(EventTypes.topics());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -88,7 +81,7 @@ class CodeConsistencyTest {
   void every_topic_a_service_consumes_is_one_the_contracts_define(String label, Path values) {
     for (String app : Repo.APPS) {
       for (AppConfig.Channel ch : AppConfig.of(app).channels().values()) {
-        assertThat(eventTopics()).as(app + "/" + ch.name()).contains(ch.topic());
+        assertThat(EventTypes.topics()).as(app + "/" + ch.name()).contains(ch.topic());
       }
     }
   }
@@ -144,10 +137,7 @@ class CodeConsistencyTest {
   void each_kafka_connector_is_the_outbox_connector_configuration_of_the_code(
       String label, Path values) throws Exception {
     List<ObjectNode> objects = Chart.objects(values);
-    Set<String> producers =
-        EventTypes.all().stream()
-            .map(EventType::service)
-            .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> producers = EventTypes.publishers();
     Set<String> connected = new TreeSet<>();
     for (ObjectNode node : Chart.ofKind(objects, "KafkaConnector")) {
       KafkaConnector connector = MAPPER.treeToValue(node, KafkaConnector.class);

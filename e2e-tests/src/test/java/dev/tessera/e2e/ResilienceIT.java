@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.cdc.OutboxConnector;
-import dev.tessera.contracts.EventType;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.e2e.GatewayClient.Session;
 import dev.tessera.launcher.AppProcess;
@@ -160,8 +159,7 @@ class ResilienceIT {
       assertNothingLostNothingDuplicated(hal, orders, context);
       // Every service's connector is back, not only those the saga goes through: a task that
       // failed on restart (e.g. its replication slot still held) would show here.
-      for (String service :
-          EventTypes.all().stream().map(EventType::service).collect(Collectors.toSet())) {
+      for (String service : EventTypes.publishers()) {
         connect.awaitConnectorRunning(new OutboxConnector(service).name(), Duration.ofSeconds(30));
       }
     } finally {

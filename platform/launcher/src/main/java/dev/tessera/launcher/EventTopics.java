@@ -1,7 +1,5 @@
 package dev.tessera.launcher;
 
-import dev.tessera.contracts.EventType;
-import dev.tessera.contracts.EventTypes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,11 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -44,13 +39,6 @@ final class EventTopics {
   private static final Duration SERVED_TIMEOUT = Duration.ofSeconds(30);
 
   private EventTopics() {}
-
-  /** Every event topic, {@code <service>.<aggregate>.events}, as the contracts name them. */
-  static SortedSet<String> names() {
-    return EventTypes.all().stream()
-        .map(EventType::topic)
-        .collect(Collectors.toCollection(TreeSet::new));
-  }
 
   /**
    * Creates the {@code topics} that do not exist with {@code partitions} partitions, and grows to

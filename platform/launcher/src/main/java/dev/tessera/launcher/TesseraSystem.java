@@ -78,7 +78,7 @@ public final class TesseraSystem implements AutoCloseable {
     // with the broker's single partition, and a second instance of a consumer would sit idle.
     List<String> grown =
         EventTopics.ensure(
-            servers.kafka().bootstrapServers(), EventTopics.names(), EventTopics.PARTITIONS);
+            servers.kafka().bootstrapServers(), EventTypes.topics(), EventTopics.PARTITIONS);
     if (!grown.isEmpty()) {
       progress.accept(
           "grew "
@@ -114,7 +114,10 @@ public final class TesseraSystem implements AutoCloseable {
   private void awaitService(Services.Service service, List<AppProcess> started, Credentials owner) {
     AppProcess first = started.get(0);
     first.awaitHealthy("/q/health/live", START_TIMEOUT);
-    if (publishesEvents(service.name())) {
+    // Only services that publish events get a connector, as in the Helm chart: notifications has
+    // the outbox table of every service but publishes nothing, and an idle connector still costs
+    // Connect ~9% of a core (docs/benchmarks.md).
+    if (EventTypes.publishers().contains(service.name())) {
       OutboxConnector connector = new OutboxConnector(service.name());
       servers
           .connect()
@@ -153,15 +156,6 @@ public final class TesseraSystem implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("could not drop slot " + connector.slotName(), e);
     }
-  }
-
-  /**
-   * Whether the contracts name events of this service: only then does it get an outbox connector,
-   * as in the Helm chart. (Notifications has the outbox table of every service but publishes
-   * nothing; an idle connector still costs Connect ~9% of a core, see docs/benchmarks.md.)
-   */
-  private static boolean publishesEvents(String service) {
-    return EventTypes.all().stream().anyMatch(type -> type.service().equals(service));
   }
 
   private AppProcess app(Services.Service service, int instance, Credentials owner) {

@@ -2,8 +2,6 @@ package dev.tessera.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tessera.contracts.EventType;
-import dev.tessera.contracts.EventTypes;
 import dev.tessera.servers.LocalKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +36,6 @@ class EventTopicsTest {
     if (kafka != null) {
       kafka.close();
     }
-  }
-
-  @Test
-  void names_each_topic_of_the_contracts_once() {
-    assertThat(EventTopics.names())
-        .containsExactlyInAnyOrderElementsOf(
-            EventTypes.all().stream().map(EventType::topic).collect(Collectors.toSet()))
-        .contains("orders.order.events");
   }
 
   @Test
