@@ -35,8 +35,10 @@ public final class Tessera {
       usage: ./tessera <command>
 
         up [--replicas SERVICE=N]... [--gateway-port P] [--service-port-base P] [--mail-port P]
-                    start the whole system (foreground; Ctrl-C or ./tessera down stops it)
-        status      every component: process id, health; consumer lag per group
+           [--detach]
+                    start the whole system (foreground; Ctrl-C or ./tessera down stops it;
+                    --detach: in the background, returning once it is ready)
+        status      every component: process id, health; resident memory; consumer lag per group
         down        stop everything cleanly
         logs NAME [-f]   the log of a component (e.g. orders-1, gateway-1, kafka, connect)
         demo        seed demo users and orders through the gateway (on a running system)
