@@ -212,6 +212,22 @@ class NetworkPolicyTest {
     }
   }
 
+  /**
+   * Asserts that the egress {@code rule} opens only {@code port} and only to pods of this
+   * namespace; returns the labels each of its peers selects.
+   */
+  private static List<Map<String, String>> podsOfThisNamespaceOnly(
+      String app, JsonNode rule, int port) {
+    assertThat(ports(rule)).as(app).containsExactly(port + "/TCP");
+    assertThat(rule.path("to")).as(app).isNotEmpty();
+    List<Map<String, String>> pods = new ArrayList<>();
+    for (JsonNode peer : rule.path("to")) {
+      assertThat(fields(peer)).as(app + ": pods of this namespace").containsExactly("podSelector");
+      pods.add(matchLabels(peer.path("podSelector")));
+    }
+    return pods;
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("valueSets")
   void only_the_kafka_clients_reach_kafka_and_only_its_brokers_listener(String label, Path values)
@@ -223,13 +239,8 @@ class NetworkPolicyTest {
       List<JsonNode> rules = rulesFor(objects, app, KAFKA);
       assertThat(rules).as(app + " uses Kafka: " + usesKafka(app)).hasSize(usesKafka(app) ? 1 : 0);
       for (JsonNode rule : rules) {
-        assertThat(ports(rule)).containsExactly(port + "/TCP");
-        assertThat(rule.path("to")).as(app).isNotEmpty();
-        for (JsonNode peer : rule.path("to")) {
-          assertThat(fields(peer))
-              .as(app + ": pods of this namespace")
-              .containsExactly("podSelector");
-          assertThat(matchLabels(peer.path("podSelector")))
+        for (Map<String, String> pods : podsOfThisNamespaceOnly(app, rule, port)) {
+          assertThat(pods)
               .as(app + ": the pods of the Kafka cluster")
               .containsEntry("strimzi.io/cluster", Chart.name(kafka))
               .containsEntry("strimzi.io/kind", "Kafka");
@@ -253,15 +264,8 @@ class NetworkPolicyTest {
       List<JsonNode> rules = rulesFor(objects, app, REDIS);
       assertThat(rules).as(app + " uses Redis: " + usesRedis(app)).hasSize(usesRedis(app) ? 1 : 0);
       for (JsonNode rule : rules) {
-        assertThat(ports(rule)).containsExactly(port + "/TCP");
-        assertThat(rule.path("to")).as(app).isNotEmpty();
-        for (JsonNode peer : rule.path("to")) {
-          assertThat(fields(peer))
-              .as(app + ": pods of this namespace")
-              .containsExactly("podSelector");
-          assertThat(matchLabels(peer.path("podSelector")))
-              .as(app + ": the Redis pods")
-              .containsAllEntriesOf(redisPods);
+        for (Map<String, String> pods : podsOfThisNamespaceOnly(app, rule, port)) {
+          assertThat(pods).as(app + ": the Redis pods").containsAllEntriesOf(redisPods);
         }
       }
       if (usesRedis(app)) {
