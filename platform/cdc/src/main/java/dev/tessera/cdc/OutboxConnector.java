@@ -25,11 +25,21 @@ public record OutboxConnector(String service) {
   public static final String TABLE = "public.outbox";
 
   /**
-   * How often Debezium polls its queue of decoded changes. Debezium's default (500 ms) alone puts
-   * ~480 ms of median latency between a commit and its event; 10 ms brings that to ~25 ms for a few
-   * idle wake-ups a second.
+   * Changes handed to Connect per poll. Debezium's poll returns before {@link #POLL_INTERVAL} only
+   * once it holds a full batch: with its default batch (2,048) every event waits for the end of the
+   * interval. A batch of one hands each change on as soon as it is decoded.
    */
-  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
+  public static final int MAX_BATCH_SIZE = 1;
+
+  /**
+   * Debezium's {@code poll.interval.ms}: how long its WAL reader sleeps when nothing new is in the
+   * replication stream, and how long its poll waits for a batch. With batches of one, the sleep is
+   * what bounds a change's wait (the default, 500 ms, would put up to half a second on every hop).
+   * A shorter interval has an idle cost: Debezium's queue busy-waits through the last millisecond
+   * of every interval, ~1/26 of a core per connector at 25 ms (1/11 at 10 ms) with no traffic at
+   * all. Figures: {@code docs/benchmarks.md}, outbox.
+   */
+  public static final Duration POLL_INTERVAL = Duration.ofMillis(25);
 
   private static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9]{0,30}");
 
@@ -67,16 +77,11 @@ public record OutboxConnector(String service) {
     return service + "." + aggregate + ".events";
   }
 
-  /** The connector configuration with the default poll interval. */
-  public Map<String, String> config(Database database) {
-    return config(database, DEFAULT_POLL_INTERVAL);
-  }
-
   /**
    * The complete connector configuration, including {@code name} (the Connect herder requires it in
    * the body of a create request).
    */
-  public Map<String, String> config(Database database, Duration pollInterval) {
+  public Map<String, String> config(Database database) {
     Objects.requireNonNull(database, "database");
     Map<String, String> c = new LinkedHashMap<>();
     c.put("name", name());
@@ -98,7 +103,8 @@ public record OutboxConnector(String service) {
     c.put("table.include.list", TABLE);
     c.put("tombstones.on.delete", "false");
     c.put("extended.headers.enabled", "false");
-    c.put("poll.interval.ms", Long.toString(pollInterval.toMillis()));
+    c.put("max.batch.size", Integer.toString(MAX_BATCH_SIZE));
+    c.put("poll.interval.ms", Long.toString(POLL_INTERVAL.toMillis()));
     // A failure stops the connector instead of silently skipping an event.
     c.put("errors.tolerance", "none");
     // Keys and payloads are already text (aggregate id, JSON): pass them through unchanged.

@@ -3,7 +3,6 @@ package dev.tessera.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class OutboxConnectorTest {
@@ -39,11 +38,10 @@ class OutboxConnectorTest {
   }
 
   @Test
-  void polls_every_ten_milliseconds_unless_told_otherwise() {
-    var connector = new OutboxConnector("billing");
-    assertThat(connector.config(db)).containsEntry("poll.interval.ms", "10");
-    assertThat(connector.config(db, Duration.ofMillis(500)))
-        .containsEntry("poll.interval.ms", "500");
+  void hands_each_change_to_connect_as_soon_as_it_is_decoded() {
+    assertThat(new OutboxConnector("billing").config(db))
+        .containsEntry("max.batch.size", "1")
+        .containsEntry("poll.interval.ms", "25");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventHeaders;
 import dev.tessera.servers.Database;
+import dev.tessera.servers.LocalKafkaConnect;
 import dev.tessera.servers.Postgres;
 import dev.tessera.servers.Servers;
 import dev.tessera.testing.TesseraServers;
@@ -47,15 +48,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Commit → consumer latency of the outbox path (PostgreSQL WAL → Debezium → Kafka → a consumer's
- * poll) on the real servers, at steady rates and in a burst, with two baselines measured in the
- * same run: Debezium's default {@code poll.interval.ms=500}, and a direct Kafka produce → consume
- * (the floor without CDC).
+ * poll) on the real servers, at steady rates and in a burst, and Connect's CPU with no traffic.
+ * Baselines measured in the same run: Debezium's batching with a 10 ms poll interval, Debezium's
+ * defaults, and a direct Kafka produce → consume (the floor without CDC).
  *
  * <p>Not part of {@code verify}: {@code ./mvnw -B verify -Pbenchmark -pl platform/eventing -am}.
  */
 class OutboxLatencyBenchmark {
 
   private static final String SERVICE = "bench";
+  private static final int IDLE_SECONDS = 10;
   private static final String TOPIC = SERVICE + ".load.events";
   private static final String INSERT =
       "insert into outbox (id, aggregatetype, aggregateid, type, payload, traceparent)"
@@ -86,25 +88,41 @@ class OutboxLatencyBenchmark {
       List<String> report = new ArrayList<>();
       try (Reader reader = new Reader(servers.kafka().bootstrapServers(), TOPIC)) {
         reader.start();
-        useConnector(servers, connector, connector.config(source));
-
+        Map<String, String> tessera = connector.config(source);
+        useConnector(servers, connector, tessera);
         steady(connection, reader, 500, 2_000); // warm-up (JIT, connector), not reported
         Stats at200 = steady(connection, reader, 200, 1_000);
         Stats at500 = steady(connection, reader, 500, 1_000);
         Burst burst = burst(db, servers.postgres(), reader, 10_000, 4);
+        double idle = idleCpuShare(servers);
 
-        useConnector(servers, connector, connector.config(source, Duration.ofMillis(500)));
+        // The earlier choice: Debezium's batches, a 10 ms poll interval.
+        useConnector(
+            servers, connector, with(tessera, "max.batch.size", "2048", "poll.interval.ms", "10"));
+        steady(connection, reader, 200, 200);
+        Stats shortPoll = steady(connection, reader, 200, 1_000);
+        double shortPollIdle = idleCpuShare(servers);
+
+        useConnector(
+            servers, connector, with(tessera, "max.batch.size", "2048", "poll.interval.ms", "500"));
         steady(connection, reader, 200, 100);
-        Stats defaultPoll = steady(connection, reader, 200, 1_000);
+        Stats defaults = steady(connection, reader, 200, 1_000);
+        double defaultsIdle = idleCpuShare(servers);
 
         Stats direct = direct(servers.kafka().bootstrapServers(), 200, 1_000);
 
         report.add("| scenario | events | p50 ms | p90 ms | p99 ms | max ms |");
         report.add("|---|---:|---:|---:|---:|---:|");
-        report.add(at200.row("outbox → consumer, 200 events/s (poll.interval.ms=10)"));
-        report.add(at500.row("outbox → consumer, 500 events/s (poll.interval.ms=10)"));
-        report.add(
-            defaultPoll.row("baseline: outbox → consumer, 200 events/s (poll.interval.ms=500)"));
+        String ours =
+            " (Tessera: batch "
+                + OutboxConnector.MAX_BATCH_SIZE
+                + ", poll "
+                + OutboxConnector.POLL_INTERVAL.toMillis()
+                + " ms)";
+        report.add(at200.row("outbox → consumer, 200 events/s" + ours));
+        report.add(at500.row("outbox → consumer, 500 events/s" + ours));
+        report.add(shortPoll.row("baseline: 200 events/s, batch 2048, poll 10 ms"));
+        report.add(defaults.row("baseline: 200 events/s, Debezium defaults (2048, 500 ms)"));
         report.add(direct.row("baseline: direct Kafka produce → consume, 200 events/s"));
         report.add("");
         report.add(
@@ -120,9 +138,18 @@ class OutboxLatencyBenchmark {
         report.add(
             String.format(
                 Locale.ROOT,
-                "ratios: p50 at 200/s, poll 500 ms vs 10 ms = %.1fx; outbox vs direct Kafka ="
-                    + " %.1fx",
-                defaultPoll.p50 / at200.p50,
+                "Connect's CPU with no traffic (one connector), in cores: Tessera %.3f,"
+                    + " batch 2048 + poll 10 ms %.3f, Debezium defaults %.3f",
+                idle,
+                shortPollIdle,
+                defaultsIdle));
+        report.add(
+            String.format(
+                Locale.ROOT,
+                "ratios: p50 at 200/s, Debezium defaults vs Tessera = %.1fx, poll 10 ms vs Tessera"
+                    + " = %.1fx; outbox vs direct Kafka = %.1fx",
+                defaults.p50 / at200.p50,
+                shortPoll.p50 / at200.p50,
                 at200.p50 / direct.p50));
         report.add(
             "machine: "
@@ -148,6 +175,30 @@ class OutboxLatencyBenchmark {
       Servers servers, OutboxConnector connector, Map<String, String> config) {
     servers.connect().createOrUpdateConnector(connector.name(), config);
     servers.connect().awaitConnectorRunning(connector.name(), Duration.ofSeconds(60));
+  }
+
+  private static Map<String, String> with(Map<String, String> config, String... keysAndValues) {
+    Map<String, String> changed = new java.util.LinkedHashMap<>(config);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      changed.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return changed;
+  }
+
+  /**
+   * Connect's CPU over {@value #IDLE_SECONDS} s with no event to stream, in cores (NaN when Connect
+   * is not a local process).
+   */
+  private static double idleCpuShare(Servers servers) {
+    if (!(servers.connect() instanceof LocalKafkaConnect local)) {
+      return Double.NaN;
+    }
+    ProcessHandle connect = ProcessHandle.of(local.pid()).orElseThrow();
+    Duration before = connect.info().totalCpuDuration().orElseThrow();
+    long start = System.nanoTime();
+    LockSupport.parkNanos(Duration.ofSeconds(IDLE_SECONDS).toNanos());
+    Duration used = connect.info().totalCpuDuration().orElseThrow().minus(before);
+    return used.toNanos() / (double) (System.nanoTime() - start);
   }
 
   /** Commits {@code count} events at {@code rate} per second and waits until all are consumed. */
