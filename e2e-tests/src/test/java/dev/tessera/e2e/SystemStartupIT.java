@@ -41,6 +41,14 @@ class SystemStartupIT {
   }
 
   @Test
+  void kafka_and_connect_compile_for_sustained_load() {
+    // Every event crosses both twice; C1-only code costs them about twice the CPU
+    // (docs/benchmarks.md, order saga).
+    assertThat(system.servers().kafka().jvmOptions()).noneMatch(o -> o.startsWith("-XX:Tiered"));
+    assertThat(system.servers().connect().jvmOptions()).noneMatch(o -> o.startsWith("-XX:Tiered"));
+  }
+
+  @Test
   void every_component_the_logs_command_names_has_its_log_there() {
     java.nio.file.Path data = system.options().dataDirectory();
     for (String name : java.util.List.of("kafka", "connect", "postgres", "redis", "orders")) {

@@ -2,6 +2,7 @@ package dev.tessera.launcher;
 
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventTypes;
+import dev.tessera.servers.Compilation;
 import dev.tessera.servers.Credentials;
 import dev.tessera.servers.LocalServers;
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class TesseraSystem implements AutoCloseable {
         LocalServers.builder()
             .root(options.dataDirectory().resolve("servers"))
             .keepData(true)
+            .compilation(Compilation.SUSTAINED_LOAD)
             .start();
     progress.accept("servers up in " + seconds(servers.totalStartTime().toNanos()));
     mailPage = MailPage.start(servers.smtp(), options.mailPort());

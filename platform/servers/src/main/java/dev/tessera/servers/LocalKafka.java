@@ -31,8 +31,6 @@ public final class LocalKafka extends LocalServer implements Kafka {
           "-Xms64m",
           "-Xmx512m",
           "-XX:+UseSerialGC",
-          // C1 only: halves start time; a test broker never needs C2's peak throughput.
-          "-XX:TieredStopAtLevel=1",
           "-XX:+ExitOnOutOfMemoryError",
           // hsperfdata files go to /tmp whatever java.io.tmpdir says.
           "-XX:-UsePerfData",
@@ -43,11 +41,18 @@ public final class LocalKafka extends LocalServer implements Kafka {
 
   private final int port = FreePorts.next();
   private final int controllerPort = FreePorts.next();
+  private final Compilation compilation;
   private ChildJvm jvm;
 
   /** A broker that keeps its data in {@code directory}; deleted on close unless kept. */
   public LocalKafka(Path directory, boolean keepData) {
+    this(directory, keepData, Compilation.QUICK_START);
+  }
+
+  /** A broker whose JVM compiles for {@code compilation}. */
+  public LocalKafka(Path directory, boolean keepData, Compilation compilation) {
     super("kafka", directory, keepData);
+    this.compilation = compilation;
   }
 
   @Override
@@ -60,6 +65,13 @@ public final class LocalKafka extends LocalServer implements Kafka {
     return port;
   }
 
+  /** The options its JVM runs with (heap, GC, compilation), without per-start paths. */
+  public List<String> jvmOptions() {
+    List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
+    options.addAll(compilation.jvmOptions());
+    return List.copyOf(options);
+  }
+
   /** Process id of the broker JVM, while it runs. */
   public long pid() {
     return jvm.pid();
@@ -70,7 +82,7 @@ public final class LocalKafka extends LocalServer implements Kafka {
     Path tmp = Directories.create(directory().resolve("tmp"));
     Path properties = directory().resolve("server.properties");
     writeProperties(properties);
-    List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
+    List<String> options = new java.util.ArrayList<>(jvmOptions());
     options.add("-Djava.io.tmpdir=" + tmp);
     jvm =
         new ChildJvm(

@@ -32,7 +32,6 @@ public final class LocalKafkaConnect extends LocalServer implements KafkaConnect
           "-Xms64m",
           "-Xmx768m",
           "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1",
           "-XX:+ExitOnOutOfMemoryError",
           "-XX:-UsePerfData",
           "-Djava.awt.headless=true");
@@ -47,17 +46,31 @@ public final class LocalKafkaConnect extends LocalServer implements KafkaConnect
 
   private final Kafka kafka;
   private final int port = FreePorts.next();
+  private final Compilation compilation;
   private ChildJvm jvm;
 
   /** A worker of {@code kafka} that keeps its log in {@code directory}. */
   public LocalKafkaConnect(Kafka kafka, Path directory, boolean keepData) {
+    this(kafka, directory, keepData, Compilation.QUICK_START);
+  }
+
+  /** A worker of {@code kafka} whose JVM compiles for {@code compilation}. */
+  public LocalKafkaConnect(Kafka kafka, Path directory, boolean keepData, Compilation compilation) {
     super("kafka-connect", directory, keepData);
     this.kafka = kafka;
+    this.compilation = compilation;
   }
 
   @Override
   public String restUrl() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The options its JVM runs with (heap, GC, compilation), without per-start paths. */
+  public List<String> jvmOptions() {
+    List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
+    options.addAll(compilation.jvmOptions());
+    return List.copyOf(options);
   }
 
   /** Process id of the worker JVM, while it runs. */
@@ -70,7 +83,7 @@ public final class LocalKafkaConnect extends LocalServer implements KafkaConnect
     Path tmp = Directories.create(directory().resolve("tmp"));
     Path properties = directory().resolve("worker.properties");
     writeProperties(properties);
-    List<String> options = new ArrayList<>(JVM_OPTIONS);
+    List<String> options = new ArrayList<>(jvmOptions());
     options.add("-Djava.io.tmpdir=" + tmp);
     jvm =
         new ChildJvm(

@@ -35,13 +35,15 @@ public final class LocalServers implements Servers {
   private final Map<String, Duration> startTimes = new LinkedHashMap<>();
   private Duration totalStartTime = Duration.ZERO;
 
-  private LocalServers(Path root, boolean keepData, boolean rootCreatedHere) {
+  private LocalServers(
+      Path root, boolean keepData, boolean rootCreatedHere, Compilation compilation) {
     this.root = root;
     this.keepData = keepData;
     this.rootCreatedHere = rootCreatedHere;
     this.postgres = new LocalPostgres(root.resolve("postgres"), keepData);
-    this.kafka = new LocalKafka(root.resolve("kafka"), keepData);
-    this.connect = new LocalKafkaConnect(kafka, root.resolve("kafka-connect"), keepData);
+    this.kafka = new LocalKafka(root.resolve("kafka"), keepData, compilation);
+    this.connect =
+        new LocalKafkaConnect(kafka, root.resolve("kafka-connect"), keepData, compilation);
     this.redis = new LocalRedis(root.resolve("redis"), keepData);
     this.smtp = new LocalSmtp(root.resolve("smtp"));
   }
@@ -60,6 +62,7 @@ public final class LocalServers implements Servers {
   public static final class Builder {
     private Path root;
     private boolean keepData;
+    private Compilation compilation = Compilation.QUICK_START;
 
     private Builder() {}
 
@@ -72,6 +75,12 @@ public final class LocalServers implements Servers {
     /** Keep data directories on close (the launcher does); default {@code false}. */
     public Builder keepData(boolean keepData) {
       this.keepData = keepData;
+      return this;
+    }
+
+    /** How Kafka's and Connect's JVMs compile; default {@link Compilation#QUICK_START}. */
+    public Builder compilation(Compilation compilation) {
+      this.compilation = java.util.Objects.requireNonNull(compilation, "compilation");
       return this;
     }
 
@@ -90,7 +99,7 @@ public final class LocalServers implements Servers {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the servers' directory", e);
       }
-      LocalServers servers = new LocalServers(dir.toAbsolutePath(), keepData, created);
+      LocalServers servers = new LocalServers(dir.toAbsolutePath(), keepData, created, compilation);
       LocalServer.deleteAtExit(servers.root, created && !keepData);
       try {
         servers.startAll();

@@ -44,6 +44,11 @@ class LocalKafkaTest {
   }
 
   @Test
+  void a_broker_for_tests_compiles_for_a_quick_start_by_default() {
+    assertThat(kafka.jvmOptions()).contains("-XX:TieredStopAtLevel=1");
+  }
+
+  @Test
   void a_produced_record_can_be_consumed() throws Exception {
     String topic = "kt-" + UUID.randomUUID();
     try (KafkaProducer<String, String> producer = producer()) {
