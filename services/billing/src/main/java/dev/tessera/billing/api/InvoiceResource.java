@@ -4,6 +4,7 @@ import dev.tessera.billing.domain.InvoiceLine;
 import dev.tessera.billing.persistence.InvoiceEntity;
 import dev.tessera.billing.persistence.InvoiceRepository;
 import dev.tessera.billing.persistence.PaymentRepository;
+import dev.tessera.billing.persistence.RefundEntity;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -53,24 +54,37 @@ public class InvoiceResource {
     UUID userId = user.id();
     int size = limit(limit);
     InvoiceCursor after = cursor == null || cursor.isEmpty() ? null : InvoiceCursor.decode(cursor);
-    return sessionFactory
-        .withSession(
-            session ->
-                invoices.page(
+    return sessionFactory.withSession(
+        session ->
+            invoices
+                .page(
                     session,
                     userId,
                     after == null ? null : after.issuedAt(),
                     after == null ? null : after.id(),
-                    size + 1))
-        .map(
-            found -> {
-              boolean more = found.size() > size;
-              List<InvoiceEntity> page = more ? found.subList(0, size) : found;
-              InvoiceEntity last = page.isEmpty() ? null : page.get(page.size() - 1);
-              return new InvoicePage(
-                  page.stream().map(invoice -> view(invoice, null)).toList(),
-                  more ? new InvoiceCursor(last.issuedAt, last.id).encode() : null);
-            });
+                    size + 1)
+                .chain(
+                    found -> {
+                      boolean more = found.size() > size;
+                      List<InvoiceEntity> page = more ? found.subList(0, size) : found;
+                      InvoiceEntity last = page.isEmpty() ? null : page.get(page.size() - 1);
+                      String next =
+                          more ? new InvoiceCursor(last.issuedAt, last.id).encode() : null;
+                      return payments
+                          .refunds(session, page.stream().map(i -> i.paymentId).toList())
+                          .map(
+                              refunds ->
+                                  new InvoicePage(
+                                      page.stream()
+                                          .map(
+                                              invoice ->
+                                                  view(
+                                                      invoice,
+                                                      null,
+                                                      refunds.get(invoice.paymentId)))
+                                          .toList(),
+                                      next));
+                    }));
   }
 
   @GET
@@ -97,7 +111,14 @@ public class InvoiceResource {
                       }
                       return payments
                           .lines(session, invoice.paymentId)
-                          .map(lines -> view(invoice, lines));
+                          .chain(
+                              lines ->
+                                  payments
+                                      .refunds(session, List.of(invoice.paymentId))
+                                      .map(
+                                          refunds ->
+                                              view(
+                                                  invoice, lines, refunds.get(invoice.paymentId))));
                     }));
   }
 
@@ -116,7 +137,8 @@ public class InvoiceResource {
     throw ProblemException.invalidField("limit", "must be a whole number from 1 to " + MAX_LIMIT);
   }
 
-  private static InvoiceView view(InvoiceEntity invoice, List<InvoiceLine> lines) {
+  private static InvoiceView view(
+      InvoiceEntity invoice, List<InvoiceLine> lines, RefundEntity refund) {
     String currency = invoice.currency;
     return new InvoiceView(
         invoice.id,
@@ -137,6 +159,9 @@ public class InvoiceResource {
                             line.quantity(),
                             new Amount(line.unitAmount(), currency),
                             new Amount(line.amount(), currency)))
-                .toList());
+                .toList(),
+        refund == null
+            ? null
+            : new InvoiceView.Refund(new Amount(refund.amount, refund.currency), refund.createdAt));
   }
 }

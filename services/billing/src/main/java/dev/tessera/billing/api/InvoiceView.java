@@ -16,6 +16,7 @@ import java.util.UUID;
  * @param total what was charged
  * @param issuedAt when it was issued
  * @param lines what was bought; only on a single invoice, not in lists
+ * @param refund what was paid back when the order was cancelled after payment; absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InvoiceView(
@@ -26,7 +27,16 @@ public record InvoiceView(
     Amount subtotal,
     Amount total,
     Instant issuedAt,
-    List<Line> lines) {
+    List<Line> lines,
+    Refund refund) {
+
+  /**
+   * The refund of an invoice's payment.
+   *
+   * @param amount what was paid back (the whole total)
+   * @param refundedAt when the provider refunded it
+   */
+  public record Refund(Amount amount, Instant refundedAt) {}
 
   /**
    * One line.

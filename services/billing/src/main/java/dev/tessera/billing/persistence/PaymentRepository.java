@@ -7,7 +7,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -171,6 +174,23 @@ public class PaymentRepository {
                 rows.stream()
                     .map(l -> new InvoiceLine(l.sku, l.name, l.quantity, l.unitAmount))
                     .toList());
+  }
+
+  /** The refunds of these payments, by payment (a payment is refunded at most once). */
+  public Uni<Map<UUID, RefundEntity>> refunds(Mutiny.Session session, Collection<UUID> paymentIds) {
+    if (paymentIds.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    return session
+        .createQuery("from RefundEntity where paymentId in :payments", RefundEntity.class)
+        .setParameter("payments", paymentIds)
+        .getResultList()
+        .map(
+            rows -> {
+              Map<UUID, RefundEntity> byPayment = new HashMap<>();
+              rows.forEach(row -> byPayment.put(row.paymentId, row));
+              return byPayment;
+            });
   }
 
   /** Records the refund of a payment. */

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.tessera.billing.it.Billing.Published;
 import dev.tessera.billing.provider.SimulatedPaymentProvider;
@@ -92,7 +94,8 @@ class PaymentFlowTest {
         .body("subtotal.amount", equalTo(3999))
         .body("lines.size()", equalTo(2))
         .body("lines[0].sku", equalTo("SKU-MUG"))
-        .body("lines[0].amount.amount", equalTo(3000));
+        .body("lines[0].amount.amount", equalTo(3000))
+        .body("refund", nullValue());
     assertThat(provider.executedCharges(order.orderId().toString())).isEqualTo(1);
   }
 
@@ -224,6 +227,31 @@ class PaymentFlowTest {
                 .get(0)
                 .get("provider_charge_id");
     assertThat(provider.executedRefunds(chargeId)).isEqualTo(1);
+
+    // The owner sees the refund on the invoice, alone and in the list.
+    UUID invoiceId =
+        (UUID)
+            Billing.query("select id from invoice where payment_id = ?", refunded.paymentId())
+                .get(0)
+                .get("id");
+    given()
+        .auth()
+        .oauth2(token(userId))
+        .get("/api/billing/invoices/{id}", invoiceId)
+        .then()
+        .statusCode(200)
+        .body("total.amount", equalTo(3999))
+        .body("refund.amount.amount", equalTo(3999))
+        .body("refund.amount.currency", equalTo("EUR"))
+        .body("refund.refundedAt", notNullValue());
+    given()
+        .auth()
+        .oauth2(token(userId))
+        .get("/api/billing/invoices")
+        .then()
+        .statusCode(200)
+        .body("items.size()", equalTo(1))
+        .body("items[0].refund.amount.amount", equalTo(3999));
   }
 
   @Test
