@@ -1,5 +1,6 @@
 package dev.tessera.servers;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** How the JIT of the Kafka and Kafka Connect JVMs compiles: for a quick start or for load. */
@@ -23,8 +24,10 @@ public enum Compilation {
     this.jvmOptions = jvmOptions;
   }
 
-  /** The options that select it on a HotSpot command line. */
-  List<String> jvmOptions() {
-    return jvmOptions;
+  /** {@code base} followed by the options that select this compilation. */
+  List<String> after(List<String> base) {
+    List<String> options = new ArrayList<>(base);
+    options.addAll(jvmOptions);
+    return List.copyOf(options);
   }
 }

@@ -67,9 +67,7 @@ public final class LocalKafka extends LocalServer implements Kafka {
 
   /** The options its JVM runs with (heap, GC, compilation), without per-start paths. */
   public List<String> jvmOptions() {
-    List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
-    options.addAll(compilation.jvmOptions());
-    return List.copyOf(options);
+    return compilation.after(JVM_OPTIONS);
   }
 
   /** Process id of the broker JVM, while it runs. */

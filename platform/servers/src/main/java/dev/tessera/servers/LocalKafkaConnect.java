@@ -68,9 +68,7 @@ public final class LocalKafkaConnect extends LocalServer implements KafkaConnect
 
   /** The options its JVM runs with (heap, GC, compilation), without per-start paths. */
   public List<String> jvmOptions() {
-    List<String> options = new java.util.ArrayList<>(JVM_OPTIONS);
-    options.addAll(compilation.jvmOptions());
-    return List.copyOf(options);
+    return compilation.after(JVM_OPTIONS);
   }
 
   /** Process id of the worker JVM, while it runs. */
