@@ -36,7 +36,7 @@ public record OutboxConnector(String service) {
    * replication stream, and how long its poll waits for a batch. With batches of one, the sleep is
    * what bounds a change's wait (the default, 500 ms, would put up to half a second on every hop).
    * A shorter interval has an idle cost: Debezium's queue busy-waits through the last millisecond
-   * of every interval, ~1/26 of a core per connector at 25 ms (1/11 at 10 ms) with no traffic at
+   * of every interval, ~0.05 of a core per connector at 25 ms (~0.11 at 10 ms) with no traffic at
    * all. Figures: {@code docs/benchmarks.md}, outbox.
    */
   public static final Duration POLL_INTERVAL = Duration.ofMillis(25);
