@@ -45,11 +45,13 @@ final class WholeSystem {
     Path repository = Path.of(System.getProperty("tessera.repository", "..")).toAbsolutePath();
     Path data = Path.of("target", name).toAbsolutePath();
     deleteRecursively(data);
+    int base = freePortRange(43);
     LaunchOptions options =
         LaunchOptions.defaults(repository.normalize())
             .withDataDirectory(data)
             .withReplicas("orders", ordersInstances)
-            .withPorts(freePort(), freeServicePortBase(), freePort());
+            // gateway, mail page, then the services from base + 2 (base + index + 10 × instance)
+            .withPorts(base, base + 2, base + 1);
     return TesseraSystem.start(options, line -> System.out.println("[launcher] " + line));
   }
 
@@ -58,23 +60,33 @@ final class WholeSystem {
     return new GatewayClient(get().gatewayUrl());
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** A base where every service instance's port (base + index + 10 × instance) is free. */
-  private static int freeServicePortBase() {
+  /**
+   * The first of {@code count} consecutive free ports below the range the kernel hands out to
+   * outgoing connections: the system binds some of them only after its servers and clients have
+   * opened connections for tens of seconds, and an ephemeral port chosen now could be taken by
+   * then.
+   */
+  private static int freePortRange(int count) {
+    int below = Math.max(ephemeralPortsFrom(), 20_000);
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-      if (IntStream.rangeClosed(0, 40).allMatch(offset -> isFree(base + offset))) {
+      int base = ThreadLocalRandom.current().nextInt(10_000, below - count);
+      if (IntStream.range(0, count).allMatch(offset -> isFree(base + offset))) {
         return base;
       }
     }
-    throw new IllegalStateException("no free range of ports for the services");
+    throw new IllegalStateException("no free range of " + count + " ports below " + below);
+  }
+
+  /** The lowest ephemeral port (Linux's setting; its default elsewhere). */
+  private static int ephemeralPortsFrom() {
+    try {
+      // readAllLines, not readString: a /proc file reports size 0 and readString stops short.
+      String range =
+          Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
+    }
   }
 
   private static boolean isFree(int port) {
