@@ -2,15 +2,12 @@ package dev.tessera.e2e;
 
 import dev.tessera.launcher.LaunchOptions;
 import dev.tessera.launcher.TesseraSystem;
+import dev.tessera.servers.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +42,7 @@ final class WholeSystem {
     Path repository = Path.of(System.getProperty("tessera.repository", "..")).toAbsolutePath();
     Path data = Path.of("target", name).toAbsolutePath();
     deleteRecursively(data);
-    int base = freePortRange(43);
+    int base = FreePorts.range(43);
     LaunchOptions options =
         LaunchOptions.defaults(repository.normalize())
             .withDataDirectory(data)
@@ -58,43 +55,6 @@ final class WholeSystem {
   /** A client of the gateway, as a real client would use it. */
   static GatewayClient gateway() {
     return new GatewayClient(get().gatewayUrl());
-  }
-
-  /**
-   * The first of {@code count} consecutive free ports below the range the kernel hands out to
-   * outgoing connections: the system binds some of them only after its servers and clients have
-   * opened connections for tens of seconds, and an ephemeral port chosen now could be taken by
-   * then.
-   */
-  private static int freePortRange(int count) {
-    int below = Math.max(ephemeralPortsFrom(), 20_000);
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(10_000, below - count);
-      if (IntStream.range(0, count).allMatch(offset -> isFree(base + offset))) {
-        return base;
-      }
-    }
-    throw new IllegalStateException("no free range of " + count + " ports below " + below);
-  }
-
-  /** The lowest ephemeral port (Linux's setting; its default elsewhere). */
-  private static int ephemeralPortsFrom() {
-    try {
-      // readAllLines, not readString: a /proc file reports size 0 and readString stops short.
-      String range =
-          Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
-      return Integer.parseInt(range.split("\\s+")[0]);
-    } catch (IOException | RuntimeException e) {
-      return 32_768;
-    }
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static void deleteRecursively(Path directory) {
