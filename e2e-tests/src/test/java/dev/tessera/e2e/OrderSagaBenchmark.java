@@ -130,7 +130,8 @@ class OrderSagaBenchmark {
           JSON.writeValueAsBytes(Map.of("items", List.of(Map.of("sku", sku, "quantity", 1))));
 
       try (Connection db = postgres.connect("orders", ordersOwner)) {
-        // 1. The whole saga warms up (JIT, pools, consumers) at a rate below its ceiling: a fresh
+        // 1. The whole saga warms up (JIT, pools, consumers) at a rate below the warm system's
+        // ceiling, though above what just-started JVMs sustain: its orders queue while a fresh
         // Quarkus application keeps compiling its path for minutes under load. Through the
         // gateway, so that it warms up too (at this rate its per-user limits let every order in).
         Saga warmUp =
