@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -72,18 +73,7 @@ public class InvoiceResource {
                           more ? new InvoiceCursor(last.issuedAt, last.id).encode() : null;
                       return payments
                           .refunds(session, page.stream().map(i -> i.paymentId).toList())
-                          .map(
-                              refunds ->
-                                  new InvoicePage(
-                                      page.stream()
-                                          .map(
-                                              invoice ->
-                                                  view(
-                                                      invoice,
-                                                      null,
-                                                      refunds.get(invoice.paymentId)))
-                                          .toList(),
-                                      next));
+                          .map(refunds -> new InvoicePage(views(page, refunds), next));
                     }));
   }
 
@@ -135,6 +125,12 @@ public class InvoiceResource {
       // answered below, like a number out of range
     }
     throw ProblemException.invalidField("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+  }
+
+  /** A page of invoices as listed: without their lines, with their refunds. */
+  private static List<InvoiceView> views(
+      List<InvoiceEntity> page, Map<UUID, RefundEntity> refunds) {
+    return page.stream().map(i -> view(i, null, refunds.get(i.paymentId))).toList();
   }
 
   private static InvoiceView view(
