@@ -93,11 +93,25 @@ final class ChildJvm {
         process.waitFor(30, TimeUnit.SECONDS);
       }
     }
+    closeStdin();
+    process = null;
+  }
+
+  private void closeStdin() {
     try {
       stdin.close();
     } catch (IOException e) {
       // The child is gone; its pipe may already be broken.
     }
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed or committed; returns once it is gone. */
+  void kill() throws Exception {
+    if (process == null) {
+      return;
+    }
+    LocalServer.killTree(process.toHandle());
+    closeStdin();
     process = null;
   }
 

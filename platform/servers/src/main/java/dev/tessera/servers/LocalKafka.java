@@ -103,6 +103,14 @@ public final class LocalKafka extends LocalServer implements Kafka {
   }
 
   @Override
+  protected void doKill() throws Exception {
+    if (jvm != null) {
+      jvm.kill();
+      jvm = null;
+    }
+  }
+
+  @Override
   protected int shutdownRank() {
     return 2;
   }

@@ -104,6 +104,14 @@ public final class LocalKafkaConnect extends LocalServer implements KafkaConnect
   }
 
   @Override
+  protected void doKill() throws Exception {
+    if (jvm != null) {
+      jvm.kill();
+      jvm = null;
+    }
+  }
+
+  @Override
   protected int shutdownRank() {
     return 0;
   }

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * PostgreSQL from zonky's embedded binaries (version 17), run by {@code pg_ctl} as a process of its
@@ -120,6 +121,28 @@ public final class LocalPostgres extends LocalServer implements Postgres {
       postgres.close();
       postgres = null;
     }
+  }
+
+  /**
+   * SIGKILL to the postmaster and every backend at once; the restart then runs crash recovery from
+   * the WAL, as after a node failure.
+   */
+  @Override
+  protected void doKill() throws Exception {
+    if (postgres == null) {
+      return;
+    }
+    // pg_ctl daemonizes the postmaster, so it is no child of ours: its pid is in its lock file.
+    Path pidFile = directory().resolve("data").resolve("postmaster.pid");
+    long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+    Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+    if (postmaster.isPresent()) {
+      killTree(postmaster.get());
+    }
+    // Releases zonky's lock on the data directory; its "pg_ctl stop" fails (and logs so): the
+    // server is already gone.
+    postgres.close();
+    postgres = null;
   }
 
   /**

@@ -4,12 +4,14 @@ import java.io.BufferedWriter;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import redis.embedded.RedisInstance;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
@@ -99,6 +101,21 @@ public final class LocalRedis extends LocalServer implements Redis {
         }
       }
     }
+  }
+
+  /** SIGKILL: whatever Redis held only in memory is gone, as after a crash of its node. */
+  @Override
+  protected void doKill() throws Exception {
+    if (server == null) {
+      return;
+    }
+    // embedded-redis does not expose its process, and Redis rewrites its command line (its process
+    // title), so the process cannot be told apart by its arguments either.
+    Field field = RedisInstance.class.getDeclaredField("process");
+    field.setAccessible(true);
+    Process process = (Process) field.get(server);
+    killTree(process.toHandle());
+    doStop();
   }
 
   private File executable() throws IOException {

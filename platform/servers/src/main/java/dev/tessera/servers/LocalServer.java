@@ -83,6 +83,24 @@ public abstract class LocalServer implements Restartable, AutoCloseable {
     }
   }
 
+  /**
+   * Kills the server with SIGKILL, as {@code kill -9} or the kernel's OOM killer would: no
+   * shutdown, nothing flushed, no client told. Returns once every process of it is gone; {@link
+   * #start()} brings it back on the same port with the same data, to recover from whatever it left.
+   */
+  public final synchronized void kill() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    try {
+      doKill();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not kill " + name, e);
+    }
+    LOG.log(Level.INFO, "{0} killed", name);
+  }
+
   /** Stops and starts again, on the same port and with the same data. */
   @Override
   public final synchronized void restart() {
@@ -132,6 +150,23 @@ public abstract class LocalServer implements Restartable, AutoCloseable {
 
   /** Stops the server process. */
   protected abstract void doStop() throws Exception;
+
+  /** Kills the server's processes with SIGKILL and returns once they are gone. */
+  protected abstract void doKill() throws Exception;
+
+  /**
+   * SIGKILL to {@code process} and all its descendants at once (a server's worker processes die
+   * with it, as in a container's cgroup), then waits until every one of them is gone.
+   */
+  static void killTree(ProcessHandle process) throws Exception {
+    List<ProcessHandle> tree = new ArrayList<>();
+    tree.add(process);
+    process.descendants().forEach(tree::add);
+    tree.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle handle : tree) {
+      handle.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
 
   /**
    * Servers with a lower rank are closed first at JVM exit: Connect before the Kafka it commits its

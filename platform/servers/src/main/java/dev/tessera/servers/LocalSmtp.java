@@ -62,4 +62,10 @@ public final class LocalSmtp extends LocalServer implements Smtp {
       greenMail = null;
     }
   }
+
+  /** GreenMail runs inside this JVM, so there is no process to kill: the nearest is to stop it. */
+  @Override
+  protected void doKill() {
+    doStop();
+  }
 }
