@@ -32,7 +32,12 @@ import java.util.stream.Collectors;
  */
 public final class TesseraSystem implements AutoCloseable {
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  /**
+   * How long an application has to become healthy. Generous: five JVMs starting at once on a loaded
+   * 2-core machine took 140 s here; a process that exits is reported at once anyway.
+   */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
+
   private static final Duration STOP_GRACE = Duration.ofSeconds(25);
 
   private final LaunchOptions options;
