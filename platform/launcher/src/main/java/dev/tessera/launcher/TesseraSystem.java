@@ -195,6 +195,9 @@ public final class TesseraSystem implements AutoCloseable {
       properties.put(
           "quarkus.datasource.reactive.url", servers.postgres().reactiveUrl(owner.username()));
       properties.put("quarkus.datasource.jdbc.url", servers.postgres().jdbcUrl(owner.username()));
+      // The migration's first connection took longer than the default 5 s on a loaded 2-core
+      // machine, and the service exited during its start.
+      properties.put("quarkus.datasource.jdbc.acquisition-timeout", "60s");
       properties.put("quarkus.datasource.username", owner.username());
       environment.put("QUARKUS_DATASOURCE_PASSWORD", owner.password());
     }
