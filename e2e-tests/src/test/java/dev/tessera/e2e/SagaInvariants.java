@@ -1,0 +1,228 @@
+package dev.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tessera.e2e.GatewayClient.Session;
+import dev.tessera.launcher.TesseraSystem;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The promises of the order saga, checked after a fault as an operator would: orders and payments
+ * read straight from the services' databases, dead letters from Kafka.
+ *
+ * <ul>
+ *   <li>every order of the flow's users is terminal ({@code CONFIRMED} or {@code CANCELLED}) within
+ *       {@link #TERMINAL}, and every accepted order is among them (none lost);
+ *   <li>every {@code CONFIRMED} order has exactly one invoice and one captured charge;
+ *   <li>no captured charge without a {@code CONFIRMED} order or a refund;
+ *   <li>no record was dead-lettered since {@link #watchDeadLetters} (the faults here are all
+ *       transient: nothing they cause may be given up on).
+ * </ul>
+ */
+final class SagaInvariants {
+
+  /** How long every accepted order has to become terminal once the fault is over. */
+  static final Duration TERMINAL = Duration.ofMinutes(2);
+
+  /** How long billing has to settle a charge once its order is terminal (e.g. a refund). */
+  private static final Duration SETTLED = Duration.ofSeconds(60);
+
+  private final TesseraSystem system;
+  private final Map<TopicPartition, Long> deadLettersBefore;
+
+  private SagaInvariants(TesseraSystem system, Map<TopicPartition, Long> deadLettersBefore) {
+    this.system = system;
+    this.deadLettersBefore = deadLettersBefore;
+  }
+
+  /** Remembers how far every dead-letter topic goes now; call before the fault. */
+  static SagaInvariants watchDeadLetters(TesseraSystem system) {
+    return new SagaInvariants(system, deadLetterEnds(system));
+  }
+
+  /**
+   * Asserts every invariant for the flow's orders; {@code fault} names what happened, for the
+   * failure message.
+   */
+  void assertHold(SteadyOrderFlow flow, String fault) {
+    Map<String, String> accepted = flow.accepted();
+    List<UUID> users = flow.users().stream().map(Session::userId).toList();
+    String context = fault + "; " + flow;
+    assertThat(accepted).as("orders accepted during the run (%s)", context).isNotEmpty();
+
+    Map<String, String> statuses = new HashMap<>();
+    await()
+        .alias("every order of the flow terminal within " + TERMINAL + " (" + fault + ")")
+        .atMost(TERMINAL)
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              statuses.clear();
+              statuses.putAll(orderStatuses(users));
+              assertThat(statuses.keySet())
+                  .as("accepted orders that the orders database does not have (%s)", context)
+                  .containsAll(accepted.keySet());
+              assertThat(notTerminal(statuses, accepted))
+                  .as("orders not terminal, with the phase they were accepted in (%s)", context)
+                  .isEmpty();
+            });
+
+    await()
+        .alias("billing agrees with every terminal order (" + fault + ")")
+        .atMost(SETTLED)
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertBillingAgrees(statuses, accepted, context));
+
+    Map<TopicPartition, Long> after = deadLetterEnds(system);
+    Map<String, Long> deadLettered = new TreeMap<>();
+    after.forEach(
+        (partition, end) -> {
+          long added = end - deadLettersBefore.getOrDefault(partition, 0L);
+          if (added > 0) {
+            deadLettered.merge(partition.topic(), added, Long::sum);
+          }
+        });
+    assertThat(deadLettered).as("records dead-lettered during the run (%s)", context).isEmpty();
+  }
+
+  private void assertBillingAgrees(
+      Map<String, String> statuses, Map<String, String> accepted, String context)
+      throws SQLException {
+    Map<String, Charge> charges = charges(statuses.keySet());
+    List<String> broken = new ArrayList<>();
+    statuses.forEach(
+        (order, status) -> {
+          Charge charge = charges.get(order);
+          String phase = accepted.getOrDefault(order, "not answered 201");
+          if ("CONFIRMED".equals(status)
+              && (charge == null || !charge.captured() || charge.invoices() != 1)) {
+            broken.add(order + " CONFIRMED (" + phase + ") but billing has " + charge);
+          }
+          if ("CANCELLED".equals(status)
+              && charge != null
+              && charge.captured()
+              && !charge.refunded()) {
+            broken.add(order + " CANCELLED (" + phase + ") but charged, not refunded: " + charge);
+          }
+        });
+    charges.forEach(
+        (order, charge) -> {
+          if (charge.captured() && !statuses.containsKey(order)) {
+            broken.add("charge for an order the orders database does not have: " + charge);
+          }
+        });
+    assertThat(broken).as("orders where billing disagrees (%s)", context).isEmpty();
+  }
+
+  /** Status of every order of {@code users}, by order id, from the orders database. */
+  private Map<String, String> orderStatuses(List<UUID> users) throws SQLException {
+    Map<String, String> statuses = new HashMap<>();
+    try (Connection c = system.servers().postgres().connectAsSuperuser("orders");
+        PreparedStatement p =
+            c.prepareStatement("select id, status from orders where user_id = any(?)")) {
+      p.setArray(1, c.createArrayOf("uuid", users.stream().map(UUID::toString).toArray()));
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          statuses.put(r.getString(1), r.getString(2));
+        }
+      }
+    }
+    return statuses;
+  }
+
+  private static Map<String, String> notTerminal(
+      Map<String, String> statuses, Map<String, String> accepted) {
+    return statuses.entrySet().stream()
+        .filter(e -> !Set.of("CONFIRMED", "CANCELLED").contains(e.getValue()))
+        .collect(
+            Collectors.toMap(
+                Map.Entry::getKey,
+                e -> e.getValue() + " (" + accepted.getOrDefault(e.getKey(), "not 201") + ")",
+                (a, b) -> a,
+                TreeMap::new));
+  }
+
+  /** A payment as billing's database holds it: a captured charge has the provider's charge id. */
+  record Charge(String orderId, String status, String chargeId, boolean refunded, int invoices) {
+    boolean captured() {
+      return chargeId != null;
+    }
+  }
+
+  /** Billing's payment of each order, with whether it was refunded and how many invoices it has. */
+  private Map<String, Charge> charges(Set<String> orders) throws SQLException {
+    List<Charge> charges = new ArrayList<>();
+    try (Connection c = system.servers().postgres().connectAsSuperuser("billing");
+        PreparedStatement p =
+            c.prepareStatement(
+                "select p.order_id, p.status, p.provider_charge_id,"
+                    + " exists (select 1 from refund r where r.payment_id = p.id),"
+                    + " (select count(*) from invoice i where i.order_id = p.order_id)"
+                    + " from payment p where p.order_id = any(?)")) {
+      p.setArray(1, c.createArrayOf("uuid", orders.toArray()));
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          charges.add(
+              new Charge(
+                  r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4), r.getInt(5)));
+        }
+      }
+    }
+    return charges.stream().collect(Collectors.toMap(Charge::orderId, Function.identity()));
+  }
+
+  /** The end offset of every partition of every dead-letter topic ({@code *.dlq}). */
+  private static Map<TopicPartition, Long> deadLetterEnds(TesseraSystem system) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                system.servers().kafka().bootstrapServers()))) {
+      Set<String> topics =
+          admin.listTopics().names().get().stream()
+              .filter(t -> t.endsWith(".dlq"))
+              .collect(Collectors.toSet());
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get()
+          .forEach(
+              (topic, description) ->
+                  description
+                      .partitions()
+                      .forEach(
+                          p ->
+                              latest.put(
+                                  new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+      return ends;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot read the dead-letter topics", e.getCause());
+    }
+  }
+}

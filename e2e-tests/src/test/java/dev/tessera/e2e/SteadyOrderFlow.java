@@ -1,0 +1,255 @@
+package dev.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tessera.e2e.GatewayClient.Response;
+import dev.tessera.e2e.GatewayClient.Session;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Orders placed through the gateway at a steady rate by a few users, as real customers keep doing
+ * while something fails: every answer is counted by the phase of the fault it came in, and every
+ * accepted order is remembered, for {@link SagaInvariants} to check after recovery.
+ */
+final class SteadyOrderFlow implements AutoCloseable {
+
+  /** A client answer that was not an HTTP answer: refused, reset or timed out. */
+  private static final int NO_ANSWER = 0;
+
+  /**
+   * Orders per second, from all users together: a steady load the saga keeps up with, also on a
+   * loaded 2-core machine, so that what piles up during a fault is the fault's doing.
+   */
+  private static final int RATE = 5;
+
+  private static final int USERS = 3;
+
+  /**
+   * At most this many requests per phase (30 s of the flow): when a restart takes minutes on a
+   * loaded machine, the flow holds back instead of piling up a backlog that no deadline can drain.
+   */
+  private static final int PER_PHASE = 30 * RATE;
+
+  /** At most this many requests in flight: a stalled gateway must not pile up client threads. */
+  private static final int IN_FLIGHT = 12;
+
+  private final GatewayClient gateway;
+  private final List<Session> users = new ArrayList<>();
+  private final String sku;
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+  private final ExecutorService clients = Executors.newFixedThreadPool(IN_FLIGHT);
+  private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+  private final Map<String, String> acceptedInPhase = new ConcurrentHashMap<>();
+  private final Map<String, Map<Integer, AtomicInteger>> answers = new ConcurrentHashMap<>();
+  private final List<String> faultyAnswers = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicInteger skipped = new AtomicInteger();
+  private final AtomicInteger sentInPhase = new AtomicInteger();
+  private final AtomicInteger heldBack = new AtomicInteger();
+  private final AtomicInteger next = new AtomicInteger();
+  private volatile String phase = "before";
+  private volatile boolean running;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SteadyOrderFlow(GatewayClient gateway, String sku) {
+    this.gateway = gateway;
+    this.sku = sku;
+  }
+
+  /** Signs up the users and starts placing orders at once. */
+  static SteadyOrderFlow start(GatewayClient gateway) {
+    SteadyOrderFlow flow = new SteadyOrderFlow(gateway, new OrderSagaIT().firstSku());
+    for (int i = 0; i < USERS; i++) {
+      String name = "Steady " + (i + 1);
+      // Setting up is not under test: a previous test's recovery may still be slowing identity.
+      flow.users.add(
+          await()
+              .atMost(Duration.ofMinutes(2))
+              .ignoreExceptions()
+              .until(() -> gateway.signUpAndLogIn(name), java.util.Objects::nonNull));
+    }
+    flow.running = true;
+    flow.ticker.scheduleAtFixedRate(flow::tick, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+    return flow;
+  }
+
+  /** Labels the answers and orders from now on, e.g. {@code "kafka down"}. */
+  void phase(String phase) {
+    this.phase = phase;
+    sentInPhase.set(0);
+    System.out.println("[SteadyOrderFlow] phase: " + phase);
+  }
+
+  /** Waits until {@code count} orders were accepted in the current phase. */
+  void awaitAccepted(int count, Duration atMost) {
+    String current = phase;
+    await()
+        .alias(count + " orders accepted while " + current + "; so far " + this)
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> acceptedIn(current) >= count);
+  }
+
+  /** Lets the flow run for {@code duration}, failing if it stopped (a client thread died). */
+  void keepRunningFor(Duration duration) {
+    await()
+        .during(duration)
+        .atMost(duration.plusSeconds(10))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> running);
+  }
+
+  /** Stops placing orders and waits for the answers still in flight. */
+  @Override
+  public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    running = false;
+    ticker.shutdownNow();
+    clients.shutdown();
+    try {
+      clients.awaitTermination(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    System.out.println("[SteadyOrderFlow] " + this);
+  }
+
+  /** The users who placed the orders. */
+  List<Session> users() {
+    return List.copyOf(users);
+  }
+
+  /** Every order the gateway answered {@code 201} for, with the phase it was accepted in. */
+  Map<String, String> accepted() {
+    return Map.copyOf(acceptedInPhase);
+  }
+
+  /**
+   * Asserts that no answer was a {@code 500} (or another server error but {@code 503} and {@code
+   * 504}) and that every {@code 503} carried {@code Retry-After}: a dependency outage is a {@code
+   * 503}, never a {@code 500}. A {@code 504} (the gateway's deadline passed) or no answer at all is
+   * counted in {@link #toString()}, not failed: on a loaded machine slowness alone causes them.
+   */
+  void assertOnlyAcceptedOrUnavailable() {
+    assertThat(faultyAnswers)
+        .as("answers other than 201 or 503 + Retry-After (%s)", this)
+        .isEmpty();
+  }
+
+  private long acceptedIn(String phase) {
+    return acceptedInPhase.values().stream().filter(phase::equals).count();
+  }
+
+  private void tick() {
+    if (!running) {
+      return;
+    }
+    if (sentInPhase.get() >= PER_PHASE) {
+      heldBack.incrementAndGet();
+      return;
+    }
+    if (!inFlight.tryAcquire()) {
+      skipped.incrementAndGet();
+      return;
+    }
+    sentInPhase.incrementAndGet();
+    Session user = users.get(next.getAndIncrement() % users.size());
+    String phaseAtSend = phase;
+    clients.execute(
+        () -> {
+          try {
+            place(user, phaseAtSend);
+          } finally {
+            inFlight.release();
+          }
+        });
+  }
+
+  private void place(Session user, String phaseAtSend) {
+    int status;
+    try {
+      Response response =
+          gateway.postIdempotent(
+              "/api/orders",
+              user.accessToken(),
+              Map.of("items", List.of(Map.of("sku", sku, "quantity", 1))),
+              UUID.randomUUID());
+      status = response.status();
+      if (status == 201) {
+        acceptedInPhase.put(response.body().get("id").asText(), phaseAtSend);
+      } else if (status == 503
+          ? response.header("Retry-After") == null
+          : status >= 500 && status != 504) {
+        faultyAnswers.add(phaseAtSend + ": " + status + " " + abbreviate(body(response)));
+      }
+    } catch (RuntimeException e) {
+      status = NO_ANSWER;
+    }
+    answers
+        .computeIfAbsent(phaseAtSend, p -> new ConcurrentHashMap<>())
+        .computeIfAbsent(status, s -> new AtomicInteger())
+        .incrementAndGet();
+  }
+
+  private static String body(Response response) {
+    return String.valueOf(response.body());
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+  }
+
+  /**
+   * Answers by phase (when the request was sent) and status (0: no answer), skipped ticks, and the
+   * first faulty answers.
+   */
+  @Override
+  public String toString() {
+    Map<String, Map<Integer, Integer>> byPhase = new TreeMap<>();
+    answers.forEach(
+        (p, counts) ->
+            byPhase.put(
+                p,
+                counts.entrySet().stream()
+                    .collect(
+                        Collectors.toMap(
+                            Map.Entry::getKey,
+                            e -> e.getValue().get(),
+                            (a, b) -> a,
+                            TreeMap::new))));
+    List<String> faulty;
+    synchronized (faultyAnswers) {
+      faulty = List.copyOf(faultyAnswers.subList(0, Math.min(5, faultyAnswers.size())));
+    }
+    return "answers by phase and status "
+        + byPhase
+        + ", ticks skipped (all "
+        + IN_FLIGHT
+        + " clients busy) "
+        + skipped.get()
+        + ", held back (phase over "
+        + PER_PHASE
+        + " requests) "
+        + heldBack.get()
+        + (faulty.isEmpty()
+            ? ""
+            : ", " + faultyAnswers.size() + " faulty answers, first: " + faulty);
+  }
+}
