@@ -1,5 +1,6 @@
 package dev.tessera.eventing;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -16,6 +17,9 @@ public interface EventingConfig {
 
   /** How long applied event ids are remembered for de-duplication. */
   Inbox inbox();
+
+  /** Change data capture of the outbox: the replication slot Debezium reads it through. */
+  Capture capture();
 
   /** Retry of transient handler failures, with exponential backoff and jitter. */
   interface Retry {
@@ -40,5 +44,20 @@ public interface EventingConfig {
      */
     @WithDefault("P14D")
     Duration retention();
+  }
+
+  /** The outbox's logical replication slot, which the service creates and watches. */
+  interface Capture {
+    /** Name of the slot; the connector's {@code slot.name} (platform/cdc OutboxConnector). */
+    @WithDefault("tessera_${tessera.eventing.service}_outbox")
+    String slot();
+
+    /**
+     * Readiness goes down when the slot holds back more WAL than this (a connector that stopped
+     * reading): well below the server's {@code max_slot_wal_keep_size}, so an operator hears of it
+     * before the slot is invalidated.
+     */
+    @WithDefault("1G")
+    MemorySize maxRetainedWal();
   }
 }
