@@ -74,37 +74,7 @@ public final class LocalPostgres extends LocalServer implements Postgres {
     boolean zonkyParentExisted = Files.exists(zonkyParent);
     try {
       // zonky writes its binaries in place the first time it uses a cache: see TextFileBusy.
-      postgres =
-          TextFileBusy.retry(
-              () ->
-                  EmbeddedPostgres.builder()
-                      .setPort(port)
-                      .setDataDirectory(data)
-                      // We delete the directory ourselves, and only when it is not to be kept.
-                      .setCleanDataDirectory(false)
-                      // Ours (LocalServer's) stops it; two hooks racing would delete the data under
-                      // it.
-                      .setRegisterShutdownHook(false)
-                      .setOverrideWorkingDirectory(binariesCache().toFile())
-                      // initdb's own options (zonky adds "-A trust" first; later options win).
-                      .setLocaleConfig("auth-host", "scram-sha-256")
-                      .setLocaleConfig("pwfile", passwordFile.toString())
-                      .setConnectConfig("password", SUPERUSER.password())
-                      .setServerConfig("wal_level", "logical")
-                      .setServerConfig("max_replication_slots", "20")
-                      .setServerConfig("max_wal_senders", "20")
-                      // zonky's default "off" hides fresh WAL from logical decoding for up to ~200
-                      // ms.
-                      .setServerConfig("synchronous_commit", "on")
-                      // Durability against power loss is not needed here; a process crash loses
-                      // nothing.
-                      .setServerConfig("fsync", "off")
-                      .setServerConfig("unix_socket_directories", "''")
-                      .setServerConfig("listen_addresses", "localhost")
-                      .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                      .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                      .setPGStartupWait(Duration.ofSeconds(60))
-                      .start());
+      postgres = TextFileBusy.retry(() -> startZonky(data, log, passwordFile));
     } finally {
       Files.deleteIfExists(passwordFile);
       if (!zonkyParentExisted) {
@@ -118,6 +88,34 @@ public final class LocalPostgres extends LocalServer implements Postgres {
         s.execute("revoke connect on database postgres from public");
       }
     }
+  }
+
+  private EmbeddedPostgres startZonky(Path data, Path log, Path passwordFile) throws IOException {
+    return EmbeddedPostgres.builder()
+        .setPort(port)
+        .setDataDirectory(data)
+        // We delete the directory ourselves, and only when it is not to be kept.
+        .setCleanDataDirectory(false)
+        // Ours (LocalServer's) stops it; two hooks racing would delete the data under it.
+        .setRegisterShutdownHook(false)
+        .setOverrideWorkingDirectory(binariesCache().toFile())
+        // initdb's own options (zonky adds "-A trust" first; later options win).
+        .setLocaleConfig("auth-host", "scram-sha-256")
+        .setLocaleConfig("pwfile", passwordFile.toString())
+        .setConnectConfig("password", SUPERUSER.password())
+        .setServerConfig("wal_level", "logical")
+        .setServerConfig("max_replication_slots", "20")
+        .setServerConfig("max_wal_senders", "20")
+        // zonky's default "off" hides fresh WAL from logical decoding for up to ~200 ms.
+        .setServerConfig("synchronous_commit", "on")
+        // Durability against power loss is not needed here; a process crash loses nothing.
+        .setServerConfig("fsync", "off")
+        .setServerConfig("unix_socket_directories", "''")
+        .setServerConfig("listen_addresses", "localhost")
+        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .start();
   }
 
   @Override

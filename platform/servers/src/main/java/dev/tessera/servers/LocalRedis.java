@@ -25,8 +25,8 @@ import redis.embedded.model.OsArchitecture;
  * binary bundled with embedded-redis (6.2), extracted once into the machine's cache.
  *
  * <p>Data is kept in an append-only file in the server's directory ({@code appendonly yes}, {@code
- * appendfsync everysec}), as in the Helm chart: a restart keeps the revocations, and a crash loses
- * at most the last second. No RDB snapshots.
+ * appendfsync everysec}): a restart keeps the revocations, a crash loses at most the last second.
+ * No RDB snapshots.
  */
 public final class LocalRedis extends LocalServer implements Redis {
 

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +16,25 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class LocalRedisTest {
 
-  @TempDir Path dir;
+  private Path dir;
+
+  @BeforeEach
+  void createDirectory() throws IOException {
+    // Under the build's java.io.tmpdir (target/tmp), like every server of the tests.
+    Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+    dir = Files.createTempDirectory(tmp, "redis-test-");
+  }
+
+  @AfterEach
+  void deleteDirectory() {
+    Directories.deleteRecursively(dir);
+  }
 
   @Test
   void a_restarted_server_still_has_what_was_written_before() throws Exception {
