@@ -28,7 +28,8 @@ public final class DeadLetterTool {
     try {
       System.exit(run(List.of(args), kafkaFromEnvironment(System.getenv()), System.out));
     } catch (RuntimeException e) {
-      System.err.println("dlq: " + e.getMessage());
+      System.err.println(
+          "dlq: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
       System.exit(1);
     }
   }
