@@ -12,7 +12,9 @@ public interface EventingConfig {
   /** The service this application is; it may only record the event types that service owns. */
   String service();
 
-  /** How a failing event handler is retried before its record goes to the dead-letter topic. */
+  /**
+   * How a failing event handler is retried (see {@code FailureKind} for which failure is which).
+   */
   Retry retry();
 
   /** How long applied event ids are remembered for de-duplication. */
@@ -21,9 +23,13 @@ public interface EventingConfig {
   /** Change data capture of the outbox: the replication slot Debezium reads it through. */
   Capture capture();
 
-  /** Retry of transient handler failures, with exponential backoff and jitter. */
+  /** Retry of failed attempts, with capped exponential backoff and jitter. */
   interface Retry {
-    /** Attempts in all, the first included; then the record is dead-lettered. */
+    /**
+     * Attempts that fail for an unexplained reason (a handler bug), the first included; then the
+     * record is dead-lettered. Transient failures (a dependency unavailable) do not count: they are
+     * retried for as long as it takes.
+     */
     @WithDefault("5")
     int maxAttempts();
 
