@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -82,7 +84,7 @@ public final class DeadLetterQueues {
       Map<TopicPartition, Long> replayedUpTo = new HashMap<>();
       List<TopicPartition> partitions = partitions(consumer, dlqTopic);
       consumer
-          .committed(java.util.Set.copyOf(partitions), TIMEOUT)
+          .committed(Set.copyOf(partitions), TIMEOUT)
           .forEach((tp, offset) -> replayedUpTo.put(tp, offset == null ? 0 : offset.offset()));
       consumer.seekToBeginning(partitions);
       drain(
@@ -111,7 +113,7 @@ public final class DeadLetterQueues {
                 new ByteArraySerializer())) {
       List<TopicPartition> partitions = partitions(consumer, dlqTopic);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
-      for (var entry : consumer.committed(java.util.Set.copyOf(partitions), TIMEOUT).entrySet()) {
+      for (var entry : consumer.committed(Set.copyOf(partitions), TIMEOUT).entrySet()) {
         if (entry.getValue() == null) {
           consumer.seekToBeginning(List.of(entry.getKey()));
         } else {
@@ -216,7 +218,7 @@ public final class DeadLetterQueues {
   private static void drain(
       KafkaConsumer<byte[], byte[]> consumer,
       List<TopicPartition> partitions,
-      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+      Consumer<ConsumerRecord<byte[], byte[]>> each) {
     Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
     while (!reached(consumer, ends)) {
       for (var record : consumer.poll(POLL)) {
