@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,7 +30,8 @@ import org.apache.kafka.common.TopicPartition;
  * <ul>
  *   <li>every order of the flow's users is terminal ({@code CONFIRMED} or {@code CANCELLED}) within
  *       {@link #TERMINAL}, and every accepted order is among them (none lost);
- *   <li>every {@code CONFIRMED} order has exactly one invoice and one captured charge;
+ *   <li>every {@code CONFIRMED} order has exactly one invoice and exactly one charge captured by
+ *       the provider (whose records, for the simulated one, are in billing's database);
  *   <li>no captured charge without a {@code CONFIRMED} order or a refund;
  *   <li>no record was dead-lettered since {@link #watchDeadLetters} (the faults here are all
  *       transient: nothing they cause may be given up on).
@@ -108,29 +108,34 @@ final class SagaInvariants {
   private void assertBillingAgrees(
       Map<String, String> statuses, Map<String, String> accepted, String context)
       throws SQLException {
-    Map<String, Charge> charges = charges(statuses.keySet());
+    Map<String, List<Charge>> charges = capturedCharges(statuses.keySet());
+    Map<String, Integer> invoices = invoiceCounts(statuses.keySet());
     List<String> broken = new ArrayList<>();
     statuses.forEach(
         (order, status) -> {
-          Charge charge = charges.get(order);
+          List<Charge> captured = charges.getOrDefault(order, List.of());
+          int invoiced = invoices.getOrDefault(order, 0);
           String phase = accepted.getOrDefault(order, "not answered 201");
-          if ("CONFIRMED".equals(status)
-              && (charge == null || !charge.captured() || charge.invoices() != 1)) {
-            broken.add(order + " CONFIRMED (" + phase + ") but billing has " + charge);
+          if ("CONFIRMED".equals(status) && (captured.size() != 1 || invoiced != 1)) {
+            broken.add(
+                order
+                    + " CONFIRMED ("
+                    + phase
+                    + "): charges "
+                    + captured
+                    + ", invoices "
+                    + invoiced);
           }
-          if ("CANCELLED".equals(status)
-              && charge != null
-              && charge.captured()
-              && !charge.refunded()) {
-            broken.add(order + " CANCELLED (" + phase + ") but charged, not refunded: " + charge);
+          for (Charge charge : captured) {
+            if (!"CONFIRMED".equals(status) && !charge.refunded()) {
+              broken.add(
+                  order + " " + status + " (" + phase + ") but charged, not refunded: " + charge);
+            }
           }
         });
-    charges.forEach(
-        (order, charge) -> {
-          if (charge.captured() && !statuses.containsKey(order)) {
-            broken.add("charge for an order the orders database does not have: " + charge);
-          }
-        });
+    charges.keySet().stream()
+        .filter(order -> !statuses.containsKey(order))
+        .forEach(order -> broken.add("charged, but no such order: " + charges.get(order)));
     assertThat(broken).as("orders where billing disagrees (%s)", context).isEmpty();
   }
 
@@ -162,33 +167,49 @@ final class SagaInvariants {
                 TreeMap::new));
   }
 
-  /** A payment as billing's database holds it: a captured charge has the provider's charge id. */
-  record Charge(String orderId, String status, String chargeId, boolean refunded, int invoices) {
-    boolean captured() {
-      return chargeId != null;
-    }
-  }
+  /** A charge the (simulated) payment provider captured, and whether it was refunded. */
+  record Charge(String chargeId, boolean refunded) {}
 
-  /** Billing's payment of each order, with whether it was refunded and how many invoices it has. */
-  private Map<String, Charge> charges(Set<String> orders) throws SQLException {
-    List<Charge> charges = new ArrayList<>();
+  /**
+   * Every charge the provider captured for the orders, by order id: the simulated provider keeps
+   * its records in billing's database, as a real provider's dashboard would show them.
+   */
+  private Map<String, List<Charge>> capturedCharges(Set<String> orders) throws SQLException {
+    Map<String, List<Charge>> charges = new HashMap<>();
     try (Connection c = system.servers().postgres().connectAsSuperuser("billing");
         PreparedStatement p =
             c.prepareStatement(
-                "select p.order_id, p.status, p.provider_charge_id,"
-                    + " exists (select 1 from refund r where r.payment_id = p.id),"
-                    + " (select count(*) from invoice i where i.order_id = p.order_id)"
-                    + " from payment p where p.order_id = any(?)")) {
-      p.setArray(1, c.createArrayOf("uuid", orders.toArray()));
+                "select c.reference, c.charge_id, exists (select 1 from simulated_provider_refund r"
+                    + " where r.charge_id = c.charge_id) from simulated_provider_charge c where"
+                    + " c.approved and c.reference = any(?)")) {
+      p.setArray(1, c.createArrayOf("varchar", orders.toArray()));
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          charges.add(
-              new Charge(
-                  r.getString(1), r.getString(2), r.getString(3), r.getBoolean(4), r.getInt(5)));
+          charges
+              .computeIfAbsent(r.getString(1), order -> new ArrayList<>())
+              .add(new Charge(r.getString(2), r.getBoolean(3)));
         }
       }
     }
-    return charges.stream().collect(Collectors.toMap(Charge::orderId, Function.identity()));
+    return charges;
+  }
+
+  /** How many invoices billing issued for each of the orders that has one. */
+  private Map<String, Integer> invoiceCounts(Set<String> orders) throws SQLException {
+    Map<String, Integer> counts = new HashMap<>();
+    try (Connection c = system.servers().postgres().connectAsSuperuser("billing");
+        PreparedStatement p =
+            c.prepareStatement(
+                "select order_id, count(*) from invoice where order_id = any(?) group by"
+                    + " order_id")) {
+      p.setArray(1, c.createArrayOf("uuid", orders.toArray()));
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          counts.put(r.getString(1), r.getInt(2));
+        }
+      }
+    }
+    return counts;
   }
 
   /** The end offset of every partition of every dead-letter topic ({@code *.dlq}). */
