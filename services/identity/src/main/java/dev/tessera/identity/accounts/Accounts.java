@@ -272,18 +272,23 @@ public class Accounts {
             });
   }
 
-  /** Logs out: this access token dies everywhere, and so does its refresh-token family. */
-  public Uni<Void> logOut(String jti, long expiresAtEpochSeconds, UUID family) {
-    long remaining = Math.max(1, expiresAtEpochSeconds - Instant.now().getEpochSecond() + 1);
-    Uni<Void> revokeJti = revocations.revokeToken(jti, remaining);
-    if (family == null) {
-      return revokeJti;
-    }
-    return revokeJti.chain(
-        () ->
-            sessions
-                .withTransaction(session -> store.revokeFamily(session, family, Instant.now()))
-                .replaceWithVoid());
+  /**
+   * Logs out: every access token of the session ({@code sid}) dies everywhere, and so does the
+   * session's refresh-token family. A token without a session only revokes itself.
+   */
+  public Uni<Void> logOut(String jti, Instant expiresAt, UUID sessionId) {
+    // No token of the session outlives one lifetime from now (iat may be the cut-off, 1 s ahead).
+    Instant latestExpiry = Instant.now().plus(config.accessTokenTtl()).plusSeconds(1);
+    return sessions.withTransaction(
+        session -> {
+          Uni<Void> token = revocations.revokeToken(session, jti, expiresAt);
+          if (sessionId == null) {
+            return token;
+          }
+          return token
+              .chain(() -> store.revokeFamily(session, sessionId, Instant.now()))
+              .chain(() -> revocations.revokeSession(session, sessionId, latestExpiry));
+        });
   }
 
   /** The user's profile. */
@@ -362,7 +367,8 @@ public class Accounts {
                                       .chain(
                                           () ->
                                               revocations.cutOff(
-                                                  userId.toString(),
+                                                  session,
+                                                  userId,
                                                   cutoff,
                                                   config.accessTokenTtl())));
                         }));
@@ -398,7 +404,7 @@ public class Accounts {
                           .chain(
                               () ->
                                   revocations.cutOff(
-                                      userId.toString(), cutoff, config.accessTokenTtl()))
+                                      session, userId, cutoff, config.accessTokenTtl()))
                           .replaceWith(user);
                     }));
   }
