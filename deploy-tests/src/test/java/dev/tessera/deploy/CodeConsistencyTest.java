@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventType;
 import dev.tessera.contracts.EventTypes;
+import dev.tessera.deadletters.DeadLetterTool;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.strimzi.api.kafka.model.connect.KafkaConnect;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,7 +59,23 @@ class CodeConsistencyTest {
   @MethodSource("valueSets")
   void every_event_topic_of_the_contracts_is_a_kafka_topic_and_no_other(String label, Path values) {
     assertThat(kafkaTopics(Chart.objects(values), false).keySet())
+        .filteredOn(topic -> !topic.startsWith("__debezium-heartbeat."))
         .containsExactlyInAnyOrderElementsOf(EventTypes.topics());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void each_connector_has_its_heartbeat_topic(String label, Path values) {
+    List<ObjectNode> objects = Chart.objects(values);
+    // Strimzi's Kafka does not create topics on first use: a missing one would fail the task.
+    assertThat(
+            kafkaTopics(objects, false).keySet().stream()
+                .filter(topic -> topic.startsWith("__debezium-heartbeat.")))
+        .containsExactlyInAnyOrderElementsOf(
+            Chart.ofKind(objects, "KafkaConnector").stream()
+                .map(n -> Chart.name(n).replaceFirst("^tessera-", "").replaceFirst("-outbox$", ""))
+                .map(service -> new OutboxConnector(service).heartbeatTopic())
+                .toList());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -74,6 +94,38 @@ class CodeConsistencyTest {
 
     assertThat(kafkaTopics(Chart.objects(values), true).keySet())
         .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void the_dlq_replay_job_runs_the_replay_tool_on_every_dead_letter_topic_the_services_write_to()
+      throws IOException {
+    Path values = Files.createTempFile("dlq-replay", ".yaml");
+    Files.writeString(values, "dlqReplay:\n  enabled: true\n");
+    ObjectNode job =
+        Chart.hooks(values).stream()
+            .filter(o -> o.path("kind").asText().equals("Job"))
+            .filter(o -> Chart.name(o).equals(Chart.component("dlq-replay")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no dlq-replay Job"));
+    Container container =
+        MAPPER.convertValue(
+            job.path("spec").path("template").path("spec").path("containers").get(0),
+            Container.class);
+    Set<String> expected = new TreeSet<>();
+    for (String app : Repo.APPS) {
+      AppConfig.of(app).channels().values().forEach(ch -> expected.add(ch.deadLetterTopic()));
+    }
+
+    assertThat(container.getCommand())
+        .startsWith("java")
+        .containsSequence("-cp", "/deployments/lib/main/*", DeadLetterTool.class.getName())
+        .endsWith("replay");
+    assertThat(container.getArgs()).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(container.getImage()).contains("/tessera-notifications:");
+    assertThat(container.getEnv()).extracting(EnvVar::getName).contains("KAFKA_BOOTSTRAP_SERVERS");
+    // The image runs it from its dependency jars: eventing, in every service, brings it along.
+    assertThat(Repo.read(Repo.root().resolve("platform/eventing/pom.xml")))
+        .contains("<artifactId>tessera-dead-letters</artifactId>");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package dev.tessera.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.launcher.AppProcess;
@@ -9,7 +10,22 @@ import dev.tessera.launcher.Services;
 import dev.tessera.launcher.Tessera;
 import dev.tessera.launcher.TesseraSystem;
 import dev.tessera.servers.Credentials;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** What {@code ./tessera up} promises before any request is made. */
@@ -38,6 +54,50 @@ class SystemStartupIT {
     assertThat(
             system.servers().connect().connectorStatus(new OutboxConnector("notifications").name()))
         .isNull();
+  }
+
+  @Test
+  void every_user_including_the_bootstrap_admin_has_its_user_registered_on_the_topic()
+      throws SQLException {
+    Set<String> users = new TreeSet<>();
+    try (Connection c =
+            system.servers().postgres().connect("identity", system.databaseOwner("identity"));
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("select id from users")) {
+      while (r.next()) {
+        users.add(r.getString(1));
+      }
+    }
+    assertThat(users).isNotEmpty(); // at least the admin, made before any connector existed
+    Set<String> published = new TreeSet<>();
+    try (var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                system.servers().kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "startup-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      consumer.subscribe(List.of("identity.user.events"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, String> record :
+                    consumer.poll(Duration.ofMillis(500))) {
+                  Header type = record.headers().lastHeader("eventType");
+                  if (type != null
+                      && "UserRegistered"
+                          .equals(new String(type.value(), StandardCharsets.UTF_8))) {
+                    published.add(record.key());
+                  }
+                }
+                return published.containsAll(users);
+              });
+    }
   }
 
   @Test

@@ -22,6 +22,9 @@ public record OrderCancelled(UUID orderId, UUID userId, String reason, Instant c
   /** Billing could not charge the order. */
   public static final String PAYMENT_FAILED = "payment_failed";
 
+  /** No payment result came within the order saga's deadline. */
+  public static final String PAYMENT_TIMEOUT = "payment_timeout";
+
   /**
    * Checks the rules its schema states, so a producer cannot write what consumers reject. The
    * reason is not checked against the known codes: a consumer built before a new code was added

@@ -41,6 +41,20 @@ public record OutboxConnector(String service) {
    */
   public static final Duration POLL_INTERVAL = Duration.ofMillis(25);
 
+  /**
+   * Debezium's {@code heartbeat.interval.ms}: how often it runs {@link #HEARTBEAT_QUERY} and
+   * commits its position, so the slot of a database that writes WAL but rarely an event moves on.
+   */
+  public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
+  /**
+   * The heartbeat's write: one published insert into {@code outbox_heartbeat} (platform migration
+   * V0_2), deleting the previous row in the same statement.
+   */
+  public static final String HEARTBEAT_QUERY =
+      "with previous as (delete from outbox_heartbeat)"
+          + " insert into outbox_heartbeat (beat_at) values (now())";
+
   private static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9]{0,30}");
 
   public OutboxConnector {
@@ -67,9 +81,17 @@ public record OutboxConnector(String service) {
     return "tessera_" + service + "_outbox";
   }
 
-  /** Debezium's logical server name; it prefixes Debezium's own topics, never the event topics. */
+  /**
+   * Debezium's logical server name; it prefixes Debezium's own topics (the heartbeat's, {@link
+   * #heartbeatTopic()}), never the event topics.
+   */
   public String topicPrefix() {
     return "tessera." + service;
+  }
+
+  /** Where Debezium sends its heartbeat records; nothing consumes them. */
+  public String heartbeatTopic() {
+    return "__debezium-heartbeat." + topicPrefix();
   }
 
   /** The topic of one aggregate's events, e.g. {@code orders.order.events}. */
@@ -96,8 +118,14 @@ public record OutboxConnector(String service) {
     c.put("topic.prefix", topicPrefix());
     c.put("slot.name", slotName());
     c.put("publication.name", PUBLICATION);
-    // The service's migration owns the publication; Debezium must not need rights to create one.
+    // The service owns the publication (its migration) and the slot (made at its start, see
+    // platform/eventing OutboxSlot): Debezium uses both and never needs to create either.
     c.put("publication.autocreate.mode", "disabled");
+    // A stored position older than the slot (the slot was lost, dropped or recreated) stops the
+    // task with an error instead of streaming on from the slot's position past the gap.
+    c.put("offset.mismatch.strategy", "trust_offset");
+    c.put("heartbeat.interval.ms", Long.toString(HEARTBEAT_INTERVAL.toMillis()));
+    c.put("heartbeat.action.query", HEARTBEAT_QUERY);
     // Rows are deleted right after insert, so there is never anything to snapshot.
     c.put("snapshot.mode", "no_data");
     c.put("table.include.list", TABLE);

@@ -45,6 +45,17 @@ class OutboxConnectorTest {
   }
 
   @Test
+  void uses_the_services_slot_stops_on_a_gap_and_keeps_an_idle_slot_moving() {
+    var connector = new OutboxConnector("identity");
+    assertThat(connector.config(db))
+        .containsEntry("publication.autocreate.mode", "disabled")
+        .containsEntry("offset.mismatch.strategy", "trust_offset")
+        .containsEntry("heartbeat.interval.ms", "10000")
+        .containsEntry("heartbeat.action.query", OutboxConnector.HEARTBEAT_QUERY);
+    assertThat(connector.heartbeatTopic()).isEqualTo("__debezium-heartbeat.tessera.identity");
+  }
+
+  @Test
   void rejects_a_service_name_that_cannot_name_a_replication_slot() {
     assertThatThrownBy(() -> new OutboxConnector("Order-Service"))
         .isInstanceOf(IllegalArgumentException.class);

@@ -1,5 +1,6 @@
 package dev.tessera.eventing;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -11,15 +12,24 @@ public interface EventingConfig {
   /** The service this application is; it may only record the event types that service owns. */
   String service();
 
-  /** How a failing event handler is retried before its record goes to the dead-letter topic. */
+  /**
+   * How a failing event handler is retried (see {@code FailureKind} for which failure is which).
+   */
   Retry retry();
 
   /** How long applied event ids are remembered for de-duplication. */
   Inbox inbox();
 
-  /** Retry of transient handler failures, with exponential backoff and jitter. */
+  /** Change data capture of the outbox: the replication slot Debezium reads it through. */
+  Capture capture();
+
+  /** Retry of failed attempts, with capped exponential backoff and jitter. */
   interface Retry {
-    /** Attempts in all, the first included; then the record is dead-lettered. */
+    /**
+     * Attempts that fail for an unexplained reason (a handler bug), the first included; then the
+     * record is dead-lettered. Transient failures (a dependency unavailable) do not count: they are
+     * retried for as long as it takes.
+     */
     @WithDefault("5")
     int maxAttempts();
 
@@ -40,5 +50,20 @@ public interface EventingConfig {
      */
     @WithDefault("P14D")
     Duration retention();
+  }
+
+  /** The outbox's logical replication slot, which the service creates and watches. */
+  interface Capture {
+    /** Name of the slot; the connector's {@code slot.name} (platform/cdc OutboxConnector). */
+    @WithDefault("tessera_${tessera.eventing.service}_outbox")
+    String slot();
+
+    /**
+     * Readiness goes down when the slot holds back more WAL than this (a connector that stopped
+     * reading): well below the server's {@code max_slot_wal_keep_size}, so an operator hears of it
+     * before the slot is invalidated.
+     */
+    @WithDefault("1G")
+    MemorySize maxRetainedWal();
   }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.launcher;
 
+import dev.tessera.deadletters.DeadLetterTool;
 import dev.tessera.servers.Credentials;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,6 +46,10 @@ public final class Tessera {
         logs NAME [-f]   the log of a component (e.g. orders-1, gateway-1, kafka, connect)
         demo        seed demo users and orders through the gateway (on a running system)
         mail        the mail the local SMTP server received
+        dlq         every dead-letter topic: each record not replayed yet, with its reason,
+                    origin (topic-partition@offset), event type and id
+        dlq replay DLQ-TOPIC...   re-deliver those records to their original topics, where
+                    every consumer applies each event once (see docs/failure-model.md)
         reset       delete all local data (databases, topics, logs, generated credentials)
       """;
 
@@ -86,6 +91,7 @@ public final class Tessera {
       case "mail" -> mail();
       case "demo" -> demo();
       case "reset" -> reset();
+      case "dlq" -> dlq(List.of(args).subList(1, args.length));
       default -> {
         out.print(USAGE);
         yield 2;
@@ -268,6 +274,17 @@ public final class Tessera {
     out.println();
     printLag(state.get("kafka.bootstrap"));
     return 0;
+  }
+
+  private int dlq(List<String> args) {
+    RunState state =
+        RunState.read(dataDirectory)
+            .filter(RunState::launcherAlive)
+            .orElseThrow(() -> new IllegalStateException("not running: ./tessera up first"));
+    return DeadLetterTool.run(
+        args,
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, state.get("kafka.bootstrap")),
+        out);
   }
 
   /** Whether something accepts connections at the host and port of {@code url}. */

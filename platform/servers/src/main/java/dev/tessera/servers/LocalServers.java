@@ -113,6 +113,12 @@ public final class LocalServers implements Servers {
 
   private void startAll() {
     long started = System.nanoTime();
+    try {
+      // Written before any child process is forked, so none can inherit it open (TextFileBusy).
+      LocalRedis.binary();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot extract the Redis binary", e);
+    }
     // Two cores: Postgres (initdb + extraction) and Kafka (a JVM start) overlap well; Redis and
     // SMTP are instant; Connect needs Kafka.
     CompletableFuture<Void> pg = CompletableFuture.runAsync(() -> startTimed(postgres));

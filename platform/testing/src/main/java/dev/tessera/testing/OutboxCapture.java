@@ -11,8 +11,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * configuration the service has everywhere ({@link OutboxConnector}).
  *
  * <p>Call it once the application has started (e.g. in {@code @BeforeAll}): the service's Flyway
- * migration creates the outbox publication the connector needs. Until the connector's replication
- * slot exists, the service reports itself not ready.
+ * migration creates the outbox publication, and its start the replication slot, that the connector
+ * uses. Events recorded before the connector runs wait in the slot.
  */
 public final class OutboxCapture {
 

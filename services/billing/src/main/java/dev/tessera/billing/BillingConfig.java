@@ -58,6 +58,16 @@ public interface BillingConfig {
     @WithDefault("5s")
     Duration retryDelayed();
 
+    /**
+     * How long after billing's last charge call a failed or cancelled payment keeps looking its
+     * charge up; a look-up after that is final. It must outlast any call that can still land
+     * (billing's timeout plus the provider's own processing deadline, seconds) and stay within the
+     * provider's idempotency-key retention (24 h at common providers), so the look-up still sees
+     * it.
+     */
+    @WithDefault("15m")
+    Duration lookupWindow();
+
     /** Payments one run of the retry job claims at most. */
     @WithDefault("20")
     int batchSize();

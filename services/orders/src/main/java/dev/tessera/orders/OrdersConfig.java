@@ -17,6 +17,24 @@ public interface OrdersConfig {
   /** The copy of the catalog that prices orders. */
   Catalog catalog();
 
+  /** The deadline of the order saga. */
+  Saga saga();
+
+  /** How long an order may wait for its payment. */
+  interface Saga {
+    /** An order not confirmed this long after it was placed is cancelled: payment-timeout. */
+    @WithDefault("15M")
+    Duration paymentDeadline();
+
+    /** How often the deadline job looks for overdue orders. */
+    @WithDefault("30S")
+    Duration checkEvery();
+
+    /** Overdue orders one run of the job cancels at most (the next run takes the rest). */
+    @WithDefault("100")
+    int batchSize();
+  }
+
   /** The catalog in memory. */
   interface Catalog {
     /** How old the copy may get before it is read again (products change with migrations). */

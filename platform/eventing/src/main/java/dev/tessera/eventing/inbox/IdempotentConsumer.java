@@ -17,8 +17,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -29,8 +31,11 @@ import org.jboss.logging.Logger;
  * commits in the same transaction as the handler's side effects.
  *
  * <p>Use it from an {@code @Incoming} method that receives a {@code ConsumerRecord<String, String>}
- * and returns the {@link Uni} of {@link #process}. Transient failures are retried here with
- * backoff; when that is exhausted, or the failure is permanent, the returned {@link Uni} fails, the
+ * and returns the {@link Uni} of {@link #process}. Failures are retried here, each attempt in a
+ * fresh transaction, as {@link FailureKind} says: a transient one (a dependency unavailable) for as
+ * long as it takes, the record's partition waiting meanwhile ({@link StalledRecords} reports it);
+ * an unexplained one {@code tessera.eventing.retry.max-attempts} times. When an unexplained failure
+ * has used up its attempts, or the failure is permanent, the returned {@link Uni} fails, the
  * connector nacks the record and its {@code dead-letter-queue} failure strategy sends it to the
  * dead-letter topic with the reason in the {@code dead-letter-reason} header, then goes on with the
  * next record.
@@ -48,13 +53,19 @@ public class IdempotentConsumer {
   private final EventingConfig config;
   private final Tracer tracer;
   private final Vertx vertx;
+  private final StalledRecords stalled;
 
   IdempotentConsumer(
-      Mutiny.SessionFactory sessionFactory, EventingConfig config, Tracer tracer, Vertx vertx) {
+      Mutiny.SessionFactory sessionFactory,
+      EventingConfig config,
+      Tracer tracer,
+      Vertx vertx,
+      StalledRecords stalled) {
     this.sessionFactory = sessionFactory;
     this.config = config;
     this.tracer = tracer;
     this.vertx = vertx;
+    this.stalled = stalled;
   }
 
   /** Applies {@code record} once with the matching handler, or skips a type it does not handle. */
@@ -75,12 +86,14 @@ public class IdempotentConsumer {
     Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
     Executor onContext = task -> context.runOnContext(ignored -> task.run());
     return Uni.createFrom()
-        .deferred(() -> dispatch(record, handlers, span))
+        .deferred(() -> dispatch(record, handlers, span, context))
         .runSubscriptionOn(onContext)
         .onItemOrFailure()
         .invoke(
             (ignored, failure) -> {
               if (failure != null) {
+                // The connector's failure strategy dead-letters every record whose Uni fails.
+                stalled.deadLettered(handlers.consumer());
                 span.recordException(failure);
                 span.setStatus(StatusCode.ERROR, failure.getMessage());
               }
@@ -89,7 +102,7 @@ public class IdempotentConsumer {
   }
 
   private Uni<Void> dispatch(
-      ConsumerRecord<String, String> record, EventHandlers handlers, Span span) {
+      ConsumerRecord<String, String> record, EventHandlers handlers, Span span, Context context) {
     String eventType = header(record, EventHeaders.EVENT_TYPE);
     var registration = handlers.forType(eventType);
     if (registration.isEmpty()) {
@@ -100,35 +113,123 @@ public class IdempotentConsumer {
     }
     span.setAttribute("messaging.message.id", String.valueOf(header(record, EventHeaders.ID)));
     ReceivedEvent<?> event = decode(record, registration.get());
-    EventingConfig.Retry retry = config.retry();
+    Attempts attempts = new Attempts(handlers.consumer(), record, event);
+    return attempt(attempts, registration.get(), span, context)
+        .onTermination()
+        .invoke(attempts::end);
+  }
+
+  /**
+   * One attempt, and after a failure the next one: for as long as it takes when the failure is
+   * transient, a bounded number of times when it is unexplained, never when it is permanent. The
+   * record stays in flight meanwhile, so no later record of its partition overtakes it.
+   */
+  private Uni<Void> attempt(
+      Attempts attempts, EventHandlers.Registration<?> registration, Span span, Context context) {
     return Uni.createFrom()
-        .deferred(() -> applyOnce(handlers.consumer(), event, registration.get(), span))
-        .onFailure(IdempotentConsumer::isTransient)
-        .invoke(
-            failure ->
-                LOG.warnf(
-                    "%s failed to apply %s %s, will retry: %s",
-                    handlers.consumer(), eventType, event.id(), failure.toString()))
-        .onFailure(IdempotentConsumer::isTransient)
-        .retry()
-        .withBackOff(retry.initialBackoff(), retry.maxBackoff())
-        .withJitter(0.3)
-        .atMost(Math.max(0, retry.maxAttempts() - 1))
+        .deferred(() -> applyOnce(attempts.consumer, attempts.event, registration, span))
         .onFailure()
-        .transform(
-            failure ->
-                isTransient(failure)
-                    ? new PermanentEventFailure(
-                        "gave up after "
-                            + retry.maxAttempts()
-                            + " attempts to apply "
-                            + eventType
-                            + " "
-                            + event.id()
-                            + ": "
-                            + failure,
-                        failure)
-                    : failure);
+        .recoverWithUni(
+            failure -> {
+              FailureKind kind = FailureKind.of(failure);
+              if (kind == FailureKind.PERMANENT) {
+                return Uni.createFrom().failure(failure);
+              }
+              int unexplained = attempts.failed(kind, failure);
+              if (unexplained >= config.retry().maxAttempts()) {
+                return Uni.createFrom()
+                    .failure(
+                        new PermanentEventFailure(
+                            "gave up after "
+                                + unexplained
+                                + " attempts to apply "
+                                + attempts.describe()
+                                + ": "
+                                + failure,
+                            failure));
+              }
+              stalled.retried(attempts.consumer, kind);
+              Duration delay = backoff(attempts.failures());
+              LOG.warnf(
+                  "%s failed to apply %s (%s failure %d), retrying in %d ms: %s",
+                  attempts.consumer,
+                  attempts.describe(),
+                  kind.name().toLowerCase(),
+                  attempts.failures(),
+                  delay.toMillis(),
+                  failure.toString());
+              return delay(context, delay)
+                  .chain(() -> attempt(attempts, registration, span, context));
+            });
+  }
+
+  /** Exponential from the initial backoff, capped, with 30 % jitter either way. */
+  private Duration backoff(int failures) {
+    EventingConfig.Retry retry = config.retry();
+    long initial = Math.max(1, retry.initialBackoff().toMillis());
+    long max = Math.max(initial, retry.maxBackoff().toMillis());
+    long base = initial << Math.min(failures - 1, 20);
+    base = base <= 0 || base > max ? max : base;
+    double jitter = 1 + 0.3 * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+    return Duration.ofMillis(Math.max(1, Math.min(max, Math.round(base * jitter))));
+  }
+
+  /** Completes after {@code delay} on {@code context}; cancelling it cancels the timer. */
+  private static Uni<Void> delay(Context context, Duration delay) {
+    return Uni.createFrom()
+        .emitter(
+            emitter -> {
+              long timer =
+                  context
+                      .owner()
+                      .setTimer(
+                          delay.toMillis(),
+                          id -> context.runOnContext(ignored -> emitter.complete(null)));
+              emitter.onTermination(() -> context.owner().cancelTimer(timer));
+            });
+  }
+
+  /** The failed attempts at one record, and its entry among the stalled records. */
+  private final class Attempts {
+    final String consumer;
+    final ConsumerRecord<String, String> record;
+    final ReceivedEvent<?> event;
+    private int failures;
+    private int unexplained;
+    private StalledRecords.Stall stall;
+
+    Attempts(String consumer, ConsumerRecord<String, String> record, ReceivedEvent<?> event) {
+      this.consumer = consumer;
+      this.record = record;
+      this.event = event;
+    }
+
+    /** Records a failure; returns the number of unexplained ones so far. */
+    int failed(FailureKind kind, Throwable failure) {
+      failures++;
+      if (kind == FailureKind.UNEXPLAINED) {
+        unexplained++;
+      }
+      if (stall == null) {
+        stall = stalled.begin(consumer, record);
+      }
+      stall.failed(failure);
+      return unexplained;
+    }
+
+    int failures() {
+      return failures;
+    }
+
+    String describe() {
+      return event.type().name() + " " + event.id() + " at " + position(record);
+    }
+
+    void end() {
+      if (stall != null) {
+        stalled.end(stall);
+      }
+    }
   }
 
   private <E extends IntegrationEvent> Uni<Void> applyOnce(
@@ -186,15 +287,6 @@ public class IdempotentConsumer {
       throw new PermanentEventFailure(
           "record at " + position(record) + " is not a valid " + registration.type().name(), e);
     }
-  }
-
-  private static boolean isTransient(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof PermanentEventFailure || t instanceof InvalidEventException) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String header(ConsumerRecord<String, String> record, String name) {

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventHeaders;
+import dev.tessera.eventing.PlatformMigrations;
 import dev.tessera.servers.Database;
 import dev.tessera.servers.LocalKafkaConnect;
 import dev.tessera.servers.Postgres;
 import dev.tessera.servers.Servers;
 import dev.tessera.testing.TesseraServers;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -305,13 +304,8 @@ class OutboxLatencyBenchmark {
     }
   }
 
-  private static void migrate(Connection connection) throws SQLException, IOException {
-    try (InputStream sql =
-            OutboxLatencyBenchmark.class.getResourceAsStream(
-                "/db/tessera/V0_1__tessera_outbox_and_inbox.sql");
-        Statement statement = connection.createStatement()) {
-      statement.execute(new String(sql.readAllBytes(), StandardCharsets.UTF_8));
-    }
+  private static void migrate(Connection connection) throws SQLException {
+    PlatformMigrations.apply(connection);
     connection.setAutoCommit(false);
   }
 

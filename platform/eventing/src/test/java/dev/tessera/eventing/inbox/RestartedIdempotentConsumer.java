@@ -13,9 +13,16 @@ public final class RestartedIdempotentConsumer {
 
   private RestartedIdempotentConsumer() {}
 
-  /** A new consumer on the same database, configuration, tracer and Vert.x as the running one. */
+  /**
+   * A new consumer on the same database, configuration, tracer, Vert.x and stall report as the
+   * running one.
+   */
   public static IdempotentConsumer create(
-      Mutiny.SessionFactory sessionFactory, EventingConfig config, Tracer tracer, Vertx vertx) {
-    return new IdempotentConsumer(sessionFactory, config, tracer, vertx);
+      Mutiny.SessionFactory sessionFactory,
+      EventingConfig config,
+      Tracer tracer,
+      Vertx vertx,
+      StalledRecords stalled) {
+    return new IdempotentConsumer(sessionFactory, config, tracer, vertx, stalled);
   }
 }

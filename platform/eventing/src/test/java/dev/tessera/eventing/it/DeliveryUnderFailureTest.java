@@ -2,11 +2,13 @@ package dev.tessera.eventing.it;
 
 import static dev.tessera.eventing.it.EventingTestSupport.TOPIC;
 import static dev.tessera.eventing.it.EventingTestSupport.count;
+import static dev.tessera.eventing.it.EventingTestSupport.produceRaw;
 import static dev.tessera.eventing.it.EventingTestSupport.servers;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.servers.Restartable;
 import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
@@ -15,7 +17,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,21 +32,34 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Kafka or Kafka Connect goes away while the service keeps committing: nothing is lost. */
+/**
+ * Kafka or Kafka Connect goes away while the service keeps committing, or the consumer's database
+ * while events arrive: nothing is lost, nothing is dead-lettered.
+ */
 @QuarkusTest
 @QuarkusTestResource(
     value = TesseraTestResource.class,
     initArgs = @ResourceArg(name = "service", value = EventingTestSupport.SERVICE))
 class DeliveryUnderFailureTest {
 
+  private static final String STALLED = "members " + TOPIC + "-";
   private static final Logger LOG = Logger.getLogger(DeliveryUnderFailureTest.class);
   private static final Duration RECOVERY = Duration.ofSeconds(120);
+
+  /**
+   * How long the database refuses connections: far longer than the retries the consumer used to
+   * make before dead-lettering (4 attempts within a second in this application, about 3 s with the
+   * services' settings), as a CloudNativePG failover (30-60 s) is.
+   */
+  private static final Duration OUTAGE = Duration.ofSeconds(15);
 
   /** Registrations per phase of the mid-stream test, on top of those already in flight. */
   private static final int PER_PHASE = 10;
@@ -102,6 +121,71 @@ class DeliveryUnderFailureTest {
       await().atMost(RECOVERY).until(() -> appliedMembers(users) == users.size());
       assertEachAppliedOnce(reader, deadLetters, users);
     }
+  }
+
+  @Test
+  void
+      events_that_arrive_while_the_database_refuses_connections_are_applied_once_when_it_is_back() {
+    Map<UUID, String> users = new LinkedHashMap<>();
+    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC);
+        var deadLetters = new DeadLetters()) {
+      Set<String> keys;
+      try (var outage = new DatabaseOutage()) {
+        for (int i = 0; i < 10; i++) {
+          UUID userId = UUID.randomUUID();
+          String eventId = UUID.randomUUID().toString();
+          produceRaw(
+              eventId,
+              new UserRegistered(userId, userId + "@example.com", "outage-" + i, Instant.now()),
+              "UserRegistered");
+          users.put(userId, eventId);
+        }
+        keys = users.keySet().stream().map(UUID::toString).collect(Collectors.toSet());
+
+        // Readiness names the waiting partition, a gauge counts it; the instance stays live.
+        await()
+            .atMost(RECOVERY)
+            .until(() -> stalledPositions().stream().anyMatch(p -> p.startsWith(STALLED)));
+        await().atMost(RECOVERY).until(() -> metric("tessera_eventing_stalled_records") >= 1);
+        given().get("/q/health/live").then().statusCode(200);
+
+        // Far longer than the old retries: nothing is applied, and nothing is given up on.
+        await()
+            .during(OUTAGE)
+            .atMost(OUTAGE.plus(RECOVERY))
+            .untilAsserted(
+                () -> {
+                  assertThat(deadLetters.withKeyIn(keys)).as("dead-lettered records").isEmpty();
+                  assertThat(users.values()).allMatch(id -> projection.attemptsOf(id) == 0);
+                });
+      }
+
+      await().atMost(RECOVERY).until(() -> appliedMembers(users) == users.size());
+      assertEachAppliedOnce(reader, deadLetters, users);
+      await().atMost(RECOVERY).until(() -> stalledPositions().isEmpty());
+      assertThat(metric("tessera_eventing_stalled_records")).isZero();
+    }
+  }
+
+  /** The positions that readiness reports as waiting on a retried record. */
+  private static List<String> stalledPositions() {
+    Map<String, Object> data =
+        given()
+            .get("/q/health/ready")
+            .then()
+            .extract()
+            .jsonPath()
+            .getMap("checks.find { it.name == 'event-consumers' }.data");
+    return data.keySet().stream().filter(key -> !key.equals("stalledRecords")).toList();
+  }
+
+  /** The value of a metric without tags on the Prometheus endpoint. */
+  private static double metric(String name) {
+    Matcher value =
+        Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? (\\S+)$")
+            .matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+    assertThat(value.find()).as(name + " on /q/metrics").isTrue();
+    return Double.parseDouble(value.group(1));
   }
 
   /** Registers {@code count} users; returns their event ids by user id. */
@@ -176,6 +260,36 @@ class DeliveryUnderFailureTest {
                 (Object) users.values().stream().map(UUID::fromString).toArray(UUID[]::new)))
         .as("inbox rows")
         .isEqualTo(users.size());
+  }
+
+  /**
+   * The test database refuses new connections and its sessions are ended, as during a failover;
+   * Debezium's replication connection is left alone: this outage is the consumer's.
+   */
+  private static final class DatabaseOutage implements AutoCloseable {
+    private final String database = EventingTestSupport.database();
+
+    DatabaseOutage() {
+      execute("alter database \"" + database + "\" with allow_connections false");
+      execute(
+          "select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
+              + database
+              + "' and backend_type = 'client backend'");
+    }
+
+    @Override
+    public void close() {
+      execute("alter database \"" + database + "\" with allow_connections true");
+    }
+
+    private static void execute(String sql) {
+      try (Connection c = servers().postgres().connectAsSuperuser("postgres");
+          Statement s = c.createStatement()) {
+        s.execute(sql);
+      } catch (SQLException e) {
+        throw new IllegalStateException(sql, e);
+      }
+    }
   }
 
   /** Reads the dead-letter topics of both channels from the moment it is opened. */

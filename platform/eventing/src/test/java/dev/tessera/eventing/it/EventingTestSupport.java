@@ -184,7 +184,8 @@ final class EventingTestSupport {
                 config("quarkus.datasource.username"), config("quarkus.datasource.password")));
   }
 
-  private static String database() {
+  /** The name of the test application's database. */
+  static String database() {
     String url = config("quarkus.datasource.jdbc.url");
     return url.substring(url.lastIndexOf('/') + 1);
   }

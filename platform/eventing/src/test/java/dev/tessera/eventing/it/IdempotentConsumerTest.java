@@ -17,6 +17,7 @@ import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.eventing.EventingConfig;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
 import dev.tessera.eventing.inbox.RestartedIdempotentConsumer;
+import dev.tessera.eventing.inbox.StalledRecords;
 import dev.tessera.testing.TesseraTestResource;
 import dev.tessera.testing.TopicReader;
 import io.opentelemetry.api.trace.Tracer;
@@ -61,6 +62,7 @@ class IdempotentConsumerTest {
   @Inject EventingConfig config;
   @Inject Tracer tracer;
   @Inject Vertx vertx;
+  @Inject StalledRecords stalled;
 
   @BeforeAll
   static void captureOutbox() {
@@ -138,7 +140,7 @@ class IdempotentConsumerTest {
     assertThat(projection.attemptsOf(eventId)).isEqualTo(1);
 
     IdempotentConsumer restarted =
-        RestartedIdempotentConsumer.create(sessionFactory, config, tracer, vertx);
+        RestartedIdempotentConsumer.create(sessionFactory, config, tracer, vertx, stalled);
     try (var afterRestart = groupConsumer(group, topic)) {
       ConsumerRecord<String, String> redelivered = nextRecord(afterRestart);
       assertThat(redelivered.offset()).isEqualTo(applied.offset());

@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,13 +22,16 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * A consumer under test: projects UserRegistered into {@code member}. Display names steer its
- * failures: {@code flaky-N} fails the first N attempts, {@code always-fails} fails every time.
+ * failures: {@code flaky-N} fails the first N attempts, {@code always-fails} fails every time, a
+ * name starting with {@code needs-fix-} fails until the test calls {@link #fix}.
  */
 @ApplicationScoped
 public class MemberProjection {
 
   /** Handler invocations per event id, across every delivery: retries and redeliveries. */
   public final Map<UUID, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+  private final Set<String> fixed = ConcurrentHashMap.newKeySet();
 
   /** Records received per event id header, on both channels. */
   public final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
@@ -61,6 +65,11 @@ public class MemberProjection {
     return handlers;
   }
 
+  /** Fixes the bug that fails the projection of {@code displayName} ({@code needs-fix-…}). */
+  public void fix(String displayName) {
+    fixed.add(displayName);
+  }
+
   /** How many times the record with this event id header was received. */
   public int deliveriesOf(String eventId) {
     AtomicInteger count = deliveries.get(eventId);
@@ -84,6 +93,9 @@ public class MemberProjection {
     String displayName = event.payload().displayName();
     if (displayName.equals("always-fails")) {
       return Uni.createFrom().failure(new IllegalStateException("projection is broken"));
+    }
+    if (displayName.startsWith("needs-fix-") && !fixed.contains(displayName)) {
+      return Uni.createFrom().failure(new IllegalStateException("projection bug, not fixed yet"));
     }
     if (displayName.equals("invalid")) {
       return Uni.createFrom().failure(new PermanentEventFailure("display name not allowed"));

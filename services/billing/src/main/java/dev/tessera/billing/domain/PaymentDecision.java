@@ -12,7 +12,10 @@ public sealed interface PaymentDecision {
   /** Leave the payment pending; the retry job tries again after the backoff. */
   record RetryLater() implements PaymentDecision {}
 
-  /** The order was cancelled while the charge was in flight and it went through: pay it back. */
+  /**
+   * The order was cancelled, or the payment given up, while the charge was in flight and it went
+   * through: pay it back.
+   */
   record RefundCharge(String chargeId) implements PaymentDecision {}
 
   /** Nothing to do: another attempt already settled the payment. */
@@ -27,8 +30,8 @@ public sealed interface PaymentDecision {
    */
   static PaymentDecision decide(
       PaymentStatus current, ChargeOutcome outcome, int attempts, RetryPolicy policy) {
-    if (current == PaymentStatus.CANCELLED || current == PaymentStatus.REFUND_PENDING) {
-      // Cancelled while this charge was in flight: what it took goes back.
+    if (current.refundsLateCharges()) {
+      // Cancelled, or given up, while this charge was in flight: what it took goes back.
       return outcome instanceof ChargeOutcome.Approved approved
           ? new RefundCharge(approved.chargeId())
           : new Ignore();

@@ -6,9 +6,15 @@ public enum PaymentStatus {
   PENDING,
   /** Charged and invoiced. */
   SUCCEEDED,
-  /** Declined, or given up after the provider stayed unavailable. */
+  /**
+   * Declined, or given up after the provider stayed unavailable; a charge that turns up is
+   * refunded.
+   */
   FAILED,
-  /** The order was cancelled before it was charged: it never will be. */
+  /**
+   * The order was cancelled before it was charged (or before billing even saw it placed): it never
+   * will be, and a charge that turns up is refunded.
+   */
   CANCELLED,
   /** Charged, then the order was cancelled: the money goes back, now or by the retry job. */
   REFUND_PENDING,
@@ -21,16 +27,22 @@ public enum PaymentStatus {
   }
 
   /**
-   * What cancelling the order does to a payment in this state. A pending payment the provider was
-   * already called for may have been charged without billing hearing the answer (a timeout): it
-   * goes to {@link #REFUND_PENDING}, where billing asks the provider and refunds only what was
-   * taken.
+   * What cancelling the order does to a payment in this state: an unpaid one is cancelled, a paid
+   * one refunded, a failed, cancelled or refunded one stays as it is.
    */
-  public PaymentStatus onOrderCancelled(boolean providerCalled) {
+  public PaymentStatus onOrderCancelled() {
     return switch (this) {
-      case PENDING -> providerCalled ? REFUND_PENDING : CANCELLED;
+      case PENDING -> CANCELLED;
       case SUCCEEDED -> REFUND_PENDING;
       default -> this;
     };
+  }
+
+  /**
+   * Whether a payment in this state must not keep a charge it finds: a failed or cancelled payment
+   * whose provider call went unanswered may still have been charged, and that money goes back.
+   */
+  public boolean refundsLateCharges() {
+    return this == FAILED || this == CANCELLED || this == REFUND_PENDING;
   }
 }

@@ -72,7 +72,10 @@ public class OrderPayments {
 
   /**
    * Stops the charge of a cancelled order, or queues the refund of a paid one. A payment that
-   * failed, or was already cancelled or refunded, is left as it is.
+   * failed, or was already cancelled or refunded, is left as it is. An order billing has not seen
+   * placed yet gets a cancelled payment as its tombstone, so its OrderPlaced, whenever it comes,
+   * charges nothing. A cancelled payment the provider was already called for is looked up: the call
+   * may have taken the money without billing hearing the answer.
    */
   public Uni<Void> orderCancelled(Mutiny.Session session, OrderCancelled cancelled) {
     return payments
@@ -80,16 +83,35 @@ public class OrderPayments {
         .chain(
             found -> {
               if (found.isEmpty()) {
-                LOG.infof("order %s cancelled before billing saw it", cancelled.orderId());
-                return Uni.createFrom().voidItem();
+                return payments
+                    .insertTombstone(
+                        session,
+                        cancelled.orderId(),
+                        cancelled.userId(),
+                        cancelled.cancelledAt().atOffset(ZoneOffset.UTC))
+                    .chain(
+                        recorded -> {
+                          if (recorded) {
+                            LOG.infof(
+                                "order %s cancelled before billing saw it placed: it will not be"
+                                    + " charged",
+                                cancelled.orderId());
+                            return Uni.createFrom().voidItem();
+                          }
+                          // Its OrderPlaced committed meanwhile: cancel that payment instead.
+                          return orderCancelled(session, cancelled);
+                        });
               }
               var payment = found.get();
-              PaymentStatus next = payment.status().onOrderCancelled(payment.attempts() > 0);
+              PaymentStatus next = payment.status().onOrderCancelled();
               if (next == payment.status()) {
                 return Uni.createFrom().voidItem();
               }
-              OffsetDateTime due = next.needsProvider() ? OffsetDateTime.now(ZoneOffset.UTC) : null;
-              return payments.update(session, payment.id(), next, null, null, due);
+              boolean providerWork = next.needsProvider() || payment.attempts() > 0;
+              OffsetDateTime due = providerWork ? OffsetDateTime.now(ZoneOffset.UTC) : null;
+              return payments
+                  .update(session, payment.id(), payment.status(), next, null, null, due)
+                  .replaceWithVoid();
             });
   }
 

@@ -13,6 +13,7 @@ import dev.tessera.billing.persistence.InvoiceRepository;
 import dev.tessera.billing.persistence.PaymentRepository;
 import dev.tessera.billing.persistence.PaymentRow;
 import dev.tessera.billing.provider.ChargeRequest;
+import dev.tessera.billing.provider.ChargeResult;
 import dev.tessera.billing.provider.PaymentProvider;
 import dev.tessera.billing.provider.RefundRequest;
 import dev.tessera.billing.provider.RefundResult;
@@ -41,9 +42,14 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
- * Takes pending charges and refunds to the provider without holding a database transaction open
- * across the call: claim the payment (short transaction), call the provider with the payment id as
- * idempotency key (no transaction), record the outcome (short transaction, with its event).
+ * Takes pending charges, refunds and look-ups to the provider without holding a database
+ * transaction open across the call: claim the payment (short transaction), call the provider with
+ * the order's key {@code order-<orderId>} (no transaction), record the outcome (short transaction,
+ * with its event, compare-and-set on the status it claimed).
+ *
+ * <p>The invariant it keeps: an order has at most one captured charge, and a captured charge only
+ * for a SUCCEEDED payment or with a refund. Failed and cancelled payments whose charge call went
+ * unanswered are looked up until the provider's answer is final, and what they find is refunded.
  */
 @ApplicationScoped
 public class PaymentProcessor {
@@ -138,9 +144,11 @@ public class PaymentProcessor {
 
   private Uni<Void> settle(PaymentRow payment, Executor context) {
     Uni<Void> work =
-        payment.status() == PaymentStatus.REFUND_PENDING
-            ? refund(payment, context)
-            : charge(payment, context);
+        switch (payment.status()) {
+          case PENDING -> charge(payment, context);
+          case REFUND_PENDING -> refund(payment, context);
+          default -> lookUp(payment, context);
+        };
     return work.onFailure()
         .recoverWithItem(
             failure -> {
@@ -149,25 +157,50 @@ public class PaymentProcessor {
             });
   }
 
+  /** The provider's idempotency key of an order's charge: one order, one charge, everywhere. */
+  static String chargeKey(UUID orderId) {
+    return "order-" + orderId;
+  }
+
   private Uni<Void> charge(PaymentRow payment, Executor context) {
     ChargeRequest request =
         new ChargeRequest(
-            payment.id().toString(),
+            chargeKey(payment.orderId()),
             payment.paymentMethod(),
             payment.amount(),
             payment.currency(),
             payment.orderId().toString());
     return Uni.createFrom()
         .deferred(() -> provider.charge(request))
-        .map(
-            result ->
-                result.approved()
-                    ? (ChargeOutcome) new ChargeOutcome.Approved(result.chargeId())
-                    : new ChargeOutcome.Declined(result.declineCode()))
+        .map(PaymentProcessor::outcome)
         .onFailure()
         .recoverWithItem(failure -> new ChargeOutcome.Unavailable(failure.toString()))
+        .chain(
+            outcome ->
+                outcome instanceof ChargeOutcome.Unavailable && policy.exhausted(payment.attempts())
+                    ? lookUpBeforeGivingUp(request.idempotencyKey(), outcome)
+                    : Uni.createFrom().item(outcome))
         .emitOn(context)
         .chain(outcome -> recordCharge(payment.id(), outcome));
+  }
+
+  /**
+   * Before the last attempt gives up, asks whether an earlier one took the money after all: a
+   * charge found is the answer; none found, or no answer, gives up (and the look-ups go on, see
+   * {@link #lookUp}).
+   */
+  private Uni<ChargeOutcome> lookUpBeforeGivingUp(String key, ChargeOutcome unavailable) {
+    return Uni.createFrom()
+        .deferred(() -> provider.lookup(key))
+        .map(found -> found.map(PaymentProcessor::outcome).orElse(unavailable))
+        .onFailure()
+        .recoverWithItem(unavailable);
+  }
+
+  private static ChargeOutcome outcome(ChargeResult result) {
+    return result.approved()
+        ? new ChargeOutcome.Approved(result.chargeId())
+        : new ChargeOutcome.Declined(result.declineCode());
   }
 
   private Uni<Void> recordCharge(UUID paymentId, ChargeOutcome outcome) {
@@ -198,8 +231,18 @@ public class PaymentProcessor {
       LOG.infof(
           "payment %s of order %s failed: %s", payment.id(), payment.orderId(), fail.reason());
       Instant at = Instant.now();
+      // A decline is the provider's final word; a give-up is not: the charge may yet turn up.
+      OffsetDateTime lookUpAt =
+          outcome instanceof ChargeOutcome.Unavailable ? nextTry(payment) : null;
       return payments
-          .update(session, payment.id(), PaymentStatus.FAILED, null, fail.reason(), null)
+          .update(
+              session,
+              payment.id(),
+              PaymentStatus.PENDING,
+              PaymentStatus.FAILED,
+              null,
+              fail.reason(),
+              lookUpAt)
           .chain(
               () ->
                   outbox.record(
@@ -214,21 +257,36 @@ public class PaymentProcessor {
           .replaceWithVoid();
     }
     if (decision instanceof PaymentDecision.RetryLater) {
-      OffsetDateTime next =
-          now()
-              .plus(
-                  policy.delayAfter(payment.attempts(), ThreadLocalRandom.current().nextDouble()));
+      OffsetDateTime next = nextTry(payment);
       LOG.debugf(
           "payment %s: provider unavailable (%s), attempt %d, next at %s",
           payment.id(), ((ChargeOutcome.Unavailable) outcome).cause(), payment.attempts(), next);
-      return payments.retryAt(session, payment.id(), next);
+      return payments.retryAt(session, payment.id(), PaymentStatus.PENDING, next);
     }
     if (decision instanceof PaymentDecision.RefundCharge refund) {
-      LOG.infof("order %s was cancelled while being charged: refunding", payment.orderId());
-      return payments.update(
-          session, payment.id(), PaymentStatus.REFUND_PENDING, refund.chargeId(), null, now());
+      LOG.infof(
+          "order %s: a charge turned up for a %s payment: refunding",
+          payment.orderId(), payment.status());
+      return refundFound(session, payment, refund.chargeId()).replaceWithVoid();
     }
     return Uni.createFrom().voidItem();
+  }
+
+  /** Queues the refund of a charge found for a payment that must not keep it, if still so. */
+  private Uni<Boolean> refundFound(Mutiny.Session session, PaymentRow payment, String chargeId) {
+    return payments.update(
+        session,
+        payment.id(),
+        payment.status(),
+        PaymentStatus.REFUND_PENDING,
+        chargeId,
+        null,
+        now());
+  }
+
+  private OffsetDateTime nextTry(PaymentRow payment) {
+    return now()
+        .plus(policy.delayAfter(payment.attempts(), ThreadLocalRandom.current().nextDouble()));
   }
 
   private Uni<Void> succeed(Mutiny.Session session, PaymentRow payment, String chargeId) {
@@ -251,6 +309,7 @@ public class PaymentProcessor {
                                       payments.update(
                                           session,
                                           payment.id(),
+                                          PaymentStatus.PENDING,
                                           PaymentStatus.SUCCEEDED,
                                           chargeId,
                                           null,
@@ -288,11 +347,12 @@ public class PaymentProcessor {
 
   private Uni<Void> refund(PaymentRow payment, Executor context) {
     if (payment.providerChargeId() == null) {
-      return settleUnknownCharge(payment, context);
+      // Written before charges were looked up as cancelled payments: look it up the same way.
+      return lookUp(payment, context);
     }
     RefundRequest request =
         new RefundRequest(
-            "refund-" + payment.id(),
+            "refund-" + chargeKey(payment.orderId()),
             payment.providerChargeId(),
             payment.amount(),
             payment.currency());
@@ -305,91 +365,89 @@ public class PaymentProcessor {
             failure -> {
               meters.counter("billing.refunds", "outcome", "unavailable").increment();
               // Refunds are never given up: the customer's money must go back.
-              OffsetDateTime next =
-                  now()
-                      .plus(
-                          policy.delayAfter(
-                              payment.attempts(), ThreadLocalRandom.current().nextDouble()));
-              return Uni.createFrom()
-                  .deferred(
-                      () ->
-                          sessionFactory.withTransaction(
-                              session -> payments.retryAt(session, payment.id(), next)))
-                  .runSubscriptionOn(context);
+              return retryLater(payment, context);
             });
   }
 
   /**
-   * The order was cancelled after a charge attempt whose answer billing never got: ask the provider
-   * whether that attempt took the money. If it did, refund it; if not, the payment is simply
-   * cancelled (should the lost call still land later, its outcome finds the payment cancelled and
-   * refunds it).
+   * A failed or cancelled payment whose charge call went unanswered: asks the provider whether it
+   * took the money. A charge found is refunded. None found is final only once the look-up window
+   * has passed since the last charge call (a call still in flight could land until then): until
+   * then the payment is looked up again with backoff, and so is one the provider does not answer.
    */
-  private Uni<Void> settleUnknownCharge(PaymentRow payment, Executor context) {
+  private Uni<Void> lookUp(PaymentRow payment, Executor context) {
+    Instant lookedUpAt = Instant.now();
     return Uni.createFrom()
-        .deferred(() -> provider.lookup(payment.id().toString()))
+        .deferred(() -> provider.lookup(chargeKey(payment.orderId())))
         .emitOn(context)
         .chain(
-            found -> {
-              if (found.isPresent() && found.get().approved()) {
-                String chargeId = found.get().chargeId();
-                return sessionFactory
-                    .withTransaction(
-                        session ->
-                            payments.update(
-                                session,
-                                payment.id(),
-                                PaymentStatus.REFUND_PENDING,
-                                chargeId,
-                                null,
-                                now()))
-                    .chain(
-                        () ->
-                            refund(
-                                new PaymentRow(
-                                    payment.id(),
-                                    payment.orderId(),
-                                    payment.userId(),
-                                    payment.amount(),
-                                    payment.currency(),
-                                    PaymentStatus.REFUND_PENDING,
-                                    payment.attempts(),
-                                    payment.paymentMethod(),
-                                    chargeId),
-                                context));
-              }
-              return sessionFactory.withTransaction(
-                  session ->
-                      payments
-                          .lock(session, payment.id())
-                          .chain(
-                              current -> {
-                                if (current.isPresent()
-                                    && current.get().status() == PaymentStatus.REFUND_PENDING
-                                    && current.get().providerChargeId() == null) {
-                                  return payments.update(
-                                      session,
-                                      payment.id(),
-                                      PaymentStatus.CANCELLED,
-                                      null,
-                                      null,
-                                      null);
-                                }
-                                return Uni.createFrom().voidItem();
-                              }));
-            })
+            found ->
+                sessionFactory.withTransaction(
+                    session -> {
+                      if (found.isPresent() && found.get().approved()) {
+                        meters.counter("billing.lookups", "outcome", "charge_found").increment();
+                        LOG.infof(
+                            "order %s: found charge %s of a %s payment: refunding",
+                            payment.orderId(), found.get().chargeId(), payment.status());
+                        return refundFound(session, payment, found.get().chargeId())
+                            .chain(
+                                queued ->
+                                    queued
+                                        ? Uni.createFrom().item(found.get().chargeId())
+                                        : Uni.createFrom().<String>nullItem());
+                      }
+                      meters.counter("billing.lookups", "outcome", "none").increment();
+                      PaymentStatus settled =
+                          payment.status() == PaymentStatus.REFUND_PENDING
+                              ? PaymentStatus.CANCELLED
+                              : payment.status();
+                      Instant finalAfter =
+                          payment.lastChargeAt() == null
+                              ? lookedUpAt
+                              : payment.lastChargeAt().plus(config.payments().lookupWindow());
+                      OffsetDateTime next =
+                          lookedUpAt.isBefore(finalAfter)
+                              ? min(nextTry(payment), finalAfter.atOffset(ZoneOffset.UTC))
+                              : null;
+                      return payments
+                          .update(
+                              session, payment.id(), payment.status(), settled, null, null, next)
+                          .replaceWith(Uni.createFrom().<String>nullItem());
+                    }))
+        .chain(
+            chargeId ->
+                chargeId == null
+                    ? Uni.createFrom().voidItem()
+                    : refund(withRefundPending(payment, chargeId), context))
         .onFailure()
         .recoverWithUni(failure -> retryLater(payment, context));
   }
 
+  private static PaymentRow withRefundPending(PaymentRow payment, String chargeId) {
+    return new PaymentRow(
+        payment.id(),
+        payment.orderId(),
+        payment.userId(),
+        payment.amount(),
+        payment.currency(),
+        PaymentStatus.REFUND_PENDING,
+        payment.attempts(),
+        payment.paymentMethod(),
+        chargeId,
+        payment.lastChargeAt());
+  }
+
+  private static OffsetDateTime min(OffsetDateTime a, OffsetDateTime b) {
+    return a.isBefore(b) ? a : b;
+  }
+
   private Uni<Void> retryLater(PaymentRow payment, Executor context) {
-    OffsetDateTime next =
-        now().plus(policy.delayAfter(payment.attempts(), ThreadLocalRandom.current().nextDouble()));
+    OffsetDateTime next = nextTry(payment);
     return Uni.createFrom()
         .deferred(
             () ->
                 sessionFactory.withTransaction(
-                    session -> payments.retryAt(session, payment.id(), next)))
+                    session -> payments.retryAt(session, payment.id(), payment.status(), next)))
         .runSubscriptionOn(context);
   }
 
@@ -400,6 +458,8 @@ public class PaymentProcessor {
                 .lock(session, paymentId)
                 .chain(
                     found -> {
+                      // Only a refund still owed is recorded: never a second one, never over
+                      // REFUNDED.
                       if (found.isEmpty() || found.get().status() != PaymentStatus.REFUND_PENDING) {
                         return Uni.createFrom().voidItem();
                       }
@@ -413,6 +473,7 @@ public class PaymentProcessor {
                                   payments.update(
                                       session,
                                       payment.id(),
+                                      PaymentStatus.REFUND_PENDING,
                                       PaymentStatus.REFUNDED,
                                       null,
                                       null,

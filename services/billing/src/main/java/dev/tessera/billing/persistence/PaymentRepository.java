@@ -32,19 +32,28 @@ public class PaymentRepository {
 
   // Claims due payments for one replica: skip locked lets several replicas share the queue, and
   // the lease keeps the claimed rows out of the queue while their provider call runs (outside any
-  // transaction). The charge uses the account's payment method at the time of the attempt.
+  // transaction). A charge uses the account's payment method at the time of the attempt, and
+  // records when it was made: the look-ups of a failed or cancelled payment count from then.
   private static final String CLAIM =
-      "with due as (select id from payment where status in ('PENDING', 'REFUND_PENDING')"
-          + " and next_attempt_at <= :now %s order by next_attempt_at limit :limit"
-          + " for update skip locked)"
+      "with due as (select id from payment where status in ('PENDING', 'REFUND_PENDING',"
+          + " 'FAILED', 'CANCELLED') and next_attempt_at <= :now %s order by next_attempt_at"
+          + " limit :limit for update skip locked)"
           + " update payment p set attempts = p.attempts + 1, next_attempt_at = :lease,"
           + " updated_at = now(), payment_method = case when p.status = 'PENDING' then"
           + " coalesce((select a.payment_method from billing_account a"
           + " where a.user_id = p.user_id), '"
           + PaymentMethod.DEFAULT
-          + "') else p.payment_method end"
-          + " from due where p.id = due.id returning p.id, p.order_id, p.user_id, p.amount,"
-          + " p.currency, p.status, p.attempts, p.payment_method, p.provider_charge_id";
+          + "') else p.payment_method end,"
+          + " last_charge_at = case when p.status = 'PENDING' then :now else p.last_charge_at end"
+          + " from due where p.id = due.id returning "
+          + PaymentRow.COLUMNS.replaceAll("(\\w+)", "p.$1");
+
+  // The tombstone of an order cancelled before billing saw it placed: the late OrderPlaced then
+  // conflicts on order_id and records nothing.
+  private static final String INSERT_TOMBSTONE =
+      "insert into payment (id, order_id, user_id, amount, currency, status, placed_at,"
+          + " failure_reason) values (:id, :order, :user, 0, null, 'CANCELLED', :at,"
+          + " 'cancelled_before_placed') on conflict (order_id) do nothing";
 
   /** Records a pending payment due now, unless the order has one; true if it was recorded. */
   public Uni<Boolean> insertIfAbsent(Mutiny.Session session, NewPayment payment) {
@@ -106,6 +115,22 @@ public class PaymentRepository {
     return query.getResultList().map(rows -> rows.stream().map(PaymentRow::of).toList());
   }
 
+  /**
+   * Records that the order was cancelled before billing saw it placed, unless it has a payment;
+   * true if it was recorded.
+   */
+  public Uni<Boolean> insertTombstone(
+      Mutiny.Session session, UUID orderId, UUID userId, OffsetDateTime cancelledAt) {
+    return session
+        .createNativeQuery(INSERT_TOMBSTONE)
+        .setParameter("id", UUID.randomUUID())
+        .setParameter("order", orderId)
+        .setParameter("user", userId)
+        .setParameter("at", cancelledAt)
+        .executeUpdate()
+        .map(rows -> rows > 0);
+  }
+
   /** The payment of an order, locked until the transaction ends. */
   public Uni<Optional<PaymentRow>> lockByOrder(Mutiny.Session session, UUID orderId) {
     return session
@@ -126,10 +151,16 @@ public class PaymentRepository {
         .map(rows -> rows.stream().findFirst().map(PaymentRow::of));
   }
 
-  /** Moves the payment to {@code status}, with the provider's charge id and a failure reason. */
-  public Uni<Void> update(
+  /**
+   * Moves the payment from {@code expected} to {@code status}, with the provider's charge id and a
+   * failure reason (each kept when null); false, changing nothing, if it is no longer {@code
+   * expected} (another instance moved it first). Compare-and-set, so a stale view can never
+   * overwrite a newer state.
+   */
+  public Uni<Boolean> update(
       Mutiny.Session session,
       UUID id,
+      PaymentStatus expected,
       PaymentStatus status,
       String chargeId,
       String failureReason,
@@ -138,25 +169,31 @@ public class PaymentRepository {
         .createNativeQuery(
             "update payment set status = :status,"
                 + " provider_charge_id = coalesce(:charge, provider_charge_id),"
-                + " failure_reason = :reason, next_attempt_at = :next, updated_at = now()"
-                + " where id = :id")
+                + " failure_reason = coalesce(:reason, failure_reason), next_attempt_at = :next,"
+                + " updated_at = now() where id = :id and status = :expected")
         .setParameter("status", status.name())
         .setParameter("charge", chargeId)
         .setParameter("reason", failureReason)
         .setParameter("next", nextAttemptAt)
         .setParameter("id", id)
+        .setParameter("expected", expected.name())
         .executeUpdate()
-        .replaceWithVoid();
+        .map(rows -> rows > 0);
   }
 
-  /** Puts a still-pending payment back in the queue, due at {@code at}. */
-  public Uni<Void> retryAt(Mutiny.Session session, UUID id, OffsetDateTime at) {
+  /**
+   * Puts a payment still in {@code expected} back in the queue, due at {@code at}, or takes it out
+   * when {@code at} is null.
+   */
+  public Uni<Void> retryAt(
+      Mutiny.Session session, UUID id, PaymentStatus expected, OffsetDateTime at) {
     return session
         .createNativeQuery(
             "update payment set next_attempt_at = :at, updated_at = now() where id = :id"
-                + " and status in ('PENDING', 'REFUND_PENDING')")
+                + " and status = :expected")
         .setParameter("at", at)
         .setParameter("id", id)
+        .setParameter("expected", expected.name())
         .executeUpdate()
         .replaceWithVoid();
   }

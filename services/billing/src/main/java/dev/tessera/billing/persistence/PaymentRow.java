@@ -1,6 +1,7 @@
 package dev.tessera.billing.persistence;
 
 import dev.tessera.billing.domain.PaymentStatus;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -15,6 +16,7 @@ import java.util.UUID;
  * @param attempts provider calls claimed so far, this one included
  * @param paymentMethod the token charged (the account's at the time of the attempt)
  * @param providerChargeId the provider's charge, once charged
+ * @param lastChargeAt when billing last called the provider to charge it; null if never
  */
 public record PaymentRow(
     UUID id,
@@ -25,11 +27,12 @@ public record PaymentRow(
     PaymentStatus status,
     int attempts,
     String paymentMethod,
-    String providerChargeId) {
+    String providerChargeId,
+    Instant lastChargeAt) {
 
   static final String COLUMNS =
       "id, order_id, user_id, amount, currency, status, attempts, payment_method,"
-          + " provider_charge_id";
+          + " provider_charge_id, last_charge_at";
 
   static PaymentRow of(Object row) {
     Object[] r = (Object[]) row;
@@ -42,6 +45,7 @@ public record PaymentRow(
         PaymentStatus.valueOf((String) r[5]),
         ((Number) r[6]).intValue(),
         (String) r[7],
-        (String) r[8]);
+        (String) r[8],
+        Rows.instant(r[9]));
   }
 }

@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * One charge.
  *
- * @param idempotencyKey the same for every attempt of one payment: the payment's id
+ * @param idempotencyKey the same for every attempt, instance and replay of one order's charge:
+ *     {@code order-<orderId>}
  * @param paymentMethod the test token to charge
  * @param amount in minor units
  * @param currency ISO-4217 code

@@ -3,9 +3,13 @@ package dev.tessera.billing.provider;
 import dev.tessera.billing.BillingConfig;
 import dev.tessera.billing.domain.PaymentMethod;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +26,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A charge is executed when the call arrives and answered after the latency, so in {@code slow}
  * mode the caller times out on a charge that did happen: only the idempotency key keeps its retry
- * from charging twice. Typed to its class so that only {@link GuardedPaymentProvider} injects it.
+ * from charging twice. Its charges and refunds live in billing's database (tables {@code
+ * simulated_provider_*}), as a real provider's live on its side: every billing instance, a restart
+ * and a replay find the charge of a key. Typed to its class so that only {@link
+ * GuardedPaymentProvider} injects it.
  */
 @ApplicationScoped
 @Typed(SimulatedPaymentProvider.class)
@@ -29,17 +37,33 @@ public class SimulatedPaymentProvider implements PaymentProvider {
 
   private static final Logger LOG = Logger.getLogger(SimulatedPaymentProvider.class);
 
+  private static final String CHARGE =
+      "insert into simulated_provider_charge (idempotency_key, charge_id, reference, amount,"
+          + " currency, approved, decline_code) values ($1, $2, $3, $4, $5, $6, $7)"
+          + " on conflict (idempotency_key) do nothing";
+
+  private static final String FIND_CHARGE =
+      "select charge_id, approved, decline_code from simulated_provider_charge"
+          + " where idempotency_key = $1";
+
+  private static final String REFUND =
+      "insert into simulated_provider_refund (idempotency_key, refund_id, charge_id)"
+          + " values ($1, $2, $3) on conflict (idempotency_key) do nothing";
+
+  private static final String FIND_REFUND =
+      "select refund_id from simulated_provider_refund where idempotency_key = $1";
+
+  private static final Duration BLOCKING_READ = Duration.ofSeconds(10);
+
+  private final Pool pool;
   private final AtomicReference<ProviderMode> mode;
   private final Duration latency;
   private final Duration slowLatency;
   private final AtomicLong calls = new AtomicLong();
   private final Map<String, AtomicInteger> callsByKey = new ConcurrentHashMap<>();
-  private final Map<String, ChargeResult> chargesByKey = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> executedByReference = new ConcurrentHashMap<>();
-  private final Map<String, RefundResult> refundsByKey = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> refundsByCharge = new ConcurrentHashMap<>();
 
-  SimulatedPaymentProvider(BillingConfig config) {
+  SimulatedPaymentProvider(BillingConfig config, Pool pool) {
+    this.pool = pool;
     this.latency = config.provider().latency();
     this.slowLatency = config.provider().slowLatency();
     this.mode =
@@ -59,19 +83,35 @@ public class SimulatedPaymentProvider implements PaymentProvider {
             () ->
                 answer(
                     request.idempotencyKey(),
-                    () ->
-                        chargesByKey.computeIfAbsent(
-                            request.idempotencyKey(), key -> execute(request))));
+                    () -> {
+                      String decline = declineCode(request.paymentMethod());
+                      // Another call with this key may have won: its charge is the answer.
+                      return pool.preparedQuery(CHARGE)
+                          .execute(
+                              Tuple.from(
+                                  Arrays.asList(
+                                      request.idempotencyKey(),
+                                      "ch_" + UUID.randomUUID(),
+                                      request.reference(),
+                                      request.amount(),
+                                      request.currency(),
+                                      decline == null,
+                                      decline)))
+                          .invoke(
+                              rows -> {
+                                if (rows.rowCount() > 0) {
+                                  LOG.debugf("charged %s: %s", request.reference(), decline);
+                                }
+                              })
+                          .chain(() -> findCharge(request.idempotencyKey()))
+                          .map(Optional::orElseThrow);
+                    }));
   }
 
   @Override
   public Uni<Optional<ChargeResult>> lookup(String idempotencyKey) {
     return Uni.createFrom()
-        .deferred(
-            () ->
-                answer(
-                    "lookup-" + idempotencyKey,
-                    () -> Optional.ofNullable(chargesByKey.get(idempotencyKey))));
+        .deferred(() -> answer("lookup-" + idempotencyKey, () -> findCharge(idempotencyKey)));
   }
 
   @Override
@@ -82,17 +122,41 @@ public class SimulatedPaymentProvider implements PaymentProvider {
                 answer(
                     request.idempotencyKey(),
                     () ->
-                        refundsByKey.computeIfAbsent(
-                            request.idempotencyKey(),
-                            key -> {
-                              refundsByCharge
-                                  .computeIfAbsent(request.chargeId(), id -> new AtomicInteger())
-                                  .incrementAndGet();
-                              return new RefundResult("re_" + UUID.randomUUID());
-                            })));
+                        pool.preparedQuery(REFUND)
+                            .execute(
+                                Tuple.of(
+                                    request.idempotencyKey(),
+                                    "re_" + UUID.randomUUID(),
+                                    request.chargeId()))
+                            .chain(
+                                () ->
+                                    pool.preparedQuery(FIND_REFUND)
+                                        .execute(Tuple.of(request.idempotencyKey())))
+                            .map(
+                                rows ->
+                                    new RefundResult(
+                                        rows.iterator().next().getString("refund_id")))));
   }
 
-  private <T> Uni<T> answer(String key, java.util.function.Supplier<T> work) {
+  private Uni<Optional<ChargeResult>> findCharge(String idempotencyKey) {
+    return pool.preparedQuery(FIND_CHARGE)
+        .execute(Tuple.of(idempotencyKey))
+        .map(
+            rows -> {
+              var it = rows.iterator();
+              if (!it.hasNext()) {
+                return Optional.empty();
+              }
+              Row row = it.next();
+              return Optional.of(
+                  new ChargeResult(
+                      row.getString("charge_id"),
+                      row.getBoolean("approved"),
+                      row.getString("decline_code")));
+            });
+  }
+
+  private <T> Uni<T> answer(String key, Supplier<Uni<T>> work) {
     calls.incrementAndGet();
     callsByKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     ProviderMode current = mode.get();
@@ -114,25 +178,12 @@ public class SimulatedPaymentProvider implements PaymentProvider {
                             new ProviderTransientException(
                                 "503 Service Unavailable from provider")));
       default:
-        T result = work.get();
-        return Uni.createFrom()
-            .item(result)
+        // Executed on arrival, answered after the latency: a slow answer is a charge that happened.
+        return work.get()
             .onItem()
             .delayIt()
             .by(current == ProviderMode.SLOW ? slowLatency : latency);
     }
-  }
-
-  private ChargeResult execute(ChargeRequest request) {
-    String chargeId = "ch_" + UUID.randomUUID();
-    String decline = declineCode(request.paymentMethod());
-    if (decline == null) {
-      executedByReference
-          .computeIfAbsent(request.reference(), ref -> new AtomicInteger())
-          .incrementAndGet();
-    }
-    LOG.debugf("charge %s for %s: %s", chargeId, request.reference(), decline);
-    return new ChargeResult(chargeId, decline == null, decline);
   }
 
   private static String declineCode(String token) {
@@ -173,15 +224,26 @@ public class SimulatedPaymentProvider implements PaymentProvider {
     return count == null ? 0 : count.get();
   }
 
-  /** Charges that took money for this reference (an order id): more than one is a double charge. */
+  /**
+   * Charges that took money for this reference (an order id): more than one is a double charge.
+   * Blocks: for tests and operators, never for a request.
+   */
   public int executedCharges(String reference) {
-    AtomicInteger count = executedByReference.get(reference);
-    return count == null ? 0 : count.get();
+    return count(
+        "select count(*) from simulated_provider_charge where reference = $1 and approved",
+        reference);
   }
 
-  /** Refunds executed for a charge: more than one is a double refund. */
+  /** Refunds executed for a charge: more than one is a double refund. Blocks, like the above. */
   public int executedRefunds(String chargeId) {
-    AtomicInteger count = refundsByCharge.get(chargeId);
-    return count == null ? 0 : count.get();
+    return count("select count(*) from simulated_provider_refund where charge_id = $1", chargeId);
+  }
+
+  private int count(String sql, String parameter) {
+    return pool.preparedQuery(sql)
+        .execute(Tuple.of(parameter))
+        .map(rows -> rows.iterator().next().getLong(0).intValue())
+        .await()
+        .atMost(BLOCKING_READ);
   }
 }

@@ -39,20 +39,23 @@ class PaymentDecisionTest {
   }
 
   @Test
-  void a_pending_payment_the_provider_was_already_called_for_is_checked_for_a_refund_on_cancel() {
-    // The call may have taken the money without billing hearing the answer.
-    assertThat(PaymentStatus.PENDING.onOrderCancelled(true))
-        .isEqualTo(PaymentStatus.REFUND_PENDING);
-    assertThat(decide(PaymentStatus.REFUND_PENDING, new ChargeOutcome.Approved("ch_4"), 1))
-        .isEqualTo(new PaymentDecision.RefundCharge("ch_4"));
+  void a_charge_that_turns_up_for_a_failed_cancelled_or_refund_pending_payment_is_refunded() {
+    // A call billing gave up on, or whose order was cancelled meanwhile, may still have charged.
+    for (PaymentStatus status :
+        new PaymentStatus[] {
+          PaymentStatus.FAILED, PaymentStatus.CANCELLED, PaymentStatus.REFUND_PENDING
+        }) {
+      assertThat(decide(status, new ChargeOutcome.Approved("ch_4"), 1))
+          .isEqualTo(new PaymentDecision.RefundCharge("ch_4"));
+      assertThat(decide(status, new ChargeOutcome.Unavailable("timeout"), 1))
+          .isEqualTo(new PaymentDecision.Ignore());
+    }
   }
 
   @Test
   void an_outcome_for_a_payment_another_attempt_already_settled_changes_nothing() {
     for (PaymentStatus settled :
-        new PaymentStatus[] {
-          PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.REFUNDED
-        }) {
+        new PaymentStatus[] {PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED}) {
       assertThat(decide(settled, new ChargeOutcome.Approved("ch_3"), 1))
           .isEqualTo(new PaymentDecision.Ignore());
     }
@@ -60,11 +63,10 @@ class PaymentDecisionTest {
 
   @Test
   void cancelling_an_order_cancels_an_unpaid_payment_and_refunds_a_paid_one() {
-    assertThat(PaymentStatus.PENDING.onOrderCancelled(false)).isEqualTo(PaymentStatus.CANCELLED);
-    assertThat(PaymentStatus.SUCCEEDED.onOrderCancelled(true))
-        .isEqualTo(PaymentStatus.REFUND_PENDING);
-    assertThat(PaymentStatus.FAILED.onOrderCancelled(true)).isEqualTo(PaymentStatus.FAILED);
-    assertThat(PaymentStatus.REFUNDED.onOrderCancelled(true)).isEqualTo(PaymentStatus.REFUNDED);
+    assertThat(PaymentStatus.PENDING.onOrderCancelled()).isEqualTo(PaymentStatus.CANCELLED);
+    assertThat(PaymentStatus.SUCCEEDED.onOrderCancelled()).isEqualTo(PaymentStatus.REFUND_PENDING);
+    assertThat(PaymentStatus.FAILED.onOrderCancelled()).isEqualTo(PaymentStatus.FAILED);
+    assertThat(PaymentStatus.REFUNDED.onOrderCancelled()).isEqualTo(PaymentStatus.REFUNDED);
     assertThat(PaymentStatus.CANCELLED.needsProvider()).isFalse();
     assertThat(PaymentStatus.REFUND_PENDING.needsProvider()).isTrue();
   }

@@ -5,7 +5,9 @@ public enum CancellationReason {
   /** The customer cancelled it. */
   CUSTOMER_REQUEST("customer_request"),
   /** Billing could not charge it. */
-  PAYMENT_FAILED("payment_failed");
+  PAYMENT_FAILED("payment_failed"),
+  /** No payment result came within the saga's deadline. */
+  PAYMENT_TIMEOUT("payment_timeout");
 
   private final String code;
 
