@@ -26,7 +26,7 @@ public class HashingPool {
     int threads = config.hashing().threads();
     this.workers = vertx.createSharedWorkerExecutor("password-hashing", threads);
     // Running plus waiting: the executor's own queue is unbounded, so the bound is kept here.
-    this.admitted = new Semaphore(threads + config.hashing().queue(), true);
+    this.admitted = new Semaphore(threads + config.hashing().queue());
   }
 
   /**
