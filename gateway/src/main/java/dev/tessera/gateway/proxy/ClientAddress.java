@@ -48,7 +48,8 @@ public final class ClientAddress {
     return client;
   }
 
-  private boolean isTrusted(String address) {
+  /** Whether {@code address} is one of the trusted proxies. */
+  public boolean isTrusted(String address) {
     if (trusted.isEmpty() || !isLiteral(address)) {
       return false;
     }

@@ -88,7 +88,7 @@ public class GatewayRoutes {
     String requestId = RequestIds.accept(ctx.request().getHeader(RequestIds.HEADER));
     ctx.put(RequestIds.KEY, requestId);
     boolean api = ctx.request().path() != null && ctx.request().path().startsWith("/api/");
-    boolean tls = "https".equals(ctx.request().scheme());
+    boolean tls = "https".equals(scheme(ctx));
     ctx.addHeadersEndHandler(
         v -> {
           MultiMap h = ctx.response().headers();
@@ -336,7 +336,7 @@ public class GatewayRoutes {
         .forEach(e -> headers.add(e.getKey(), e.getValue()));
     headers.set(RequestIds.HEADER, (String) ctx.get(RequestIds.KEY));
     headers.set("X-Forwarded-For", ip(ctx));
-    headers.set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
+    headers.set("X-Forwarded-Proto", scheme(ctx));
     String host = request.getHeader("Host");
     if (host != null) {
       headers.set("X-Forwarded-Host", host);
@@ -492,6 +492,18 @@ public class GatewayRoutes {
   private static String originForm(HttpServerRequest request) {
     String query = request.query();
     return query == null ? request.path() : request.path() + "?" + query;
+  }
+
+  /** {@code http} or {@code https}: as the client connected, or as a trusted proxy says. */
+  private String scheme(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String said = request.getHeader("X-Forwarded-Proto");
+    if (("https".equals(said) || "http".equals(said))
+        && request.remoteAddress() != null
+        && clients.isTrusted(request.remoteAddress().hostAddress())) {
+      return said;
+    }
+    return request.scheme() == null ? "http" : request.scheme();
   }
 
   /** The client's address: the peer, or what a trusted proxy says ({@link ClientAddress}). */
