@@ -22,7 +22,9 @@ import org.jboss.logging.Logger;
  * Token revocation as identity records it in Redis: {@code revoked:jti:<jti>} (one token), {@code
  * revoked:sid:<sid>} (every token of a log-in session) and {@code revoked:user:<sub>} (an
  * epoch-seconds cut-off: tokens issued before it are dead), each kept until the latest {@code exp}
- * it covers plus the clock skew. All of it is one {@code MGET} per token.
+ * it covers plus the clock skew. {@code revocations:seeded} exists whenever Redis holds every live
+ * revocation; a Redis that lost its data has none, and then nothing is accepted (fail closed). All
+ * of it is one {@code MGET} per token.
  *
  * <p>A "not revoked" answer is cached briefly, but only while this gateway is subscribed to {@code
  * tessera:revocations}, on which identity announces each revocation right after writing it: the
@@ -42,6 +44,9 @@ public class Revocations {
 
   /** Key prefix of a user's cut-off. */
   public static final String USER_PREFIX = "revoked:user:";
+
+  /** Present whenever Redis holds every live revocation. */
+  public static final String SEEDED_KEY = "revocations:seeded";
 
   /**
    * Where identity announces each revocation: {@code jti:<jti>}, {@code sid:<sid>}, {@code
@@ -91,16 +96,21 @@ public class Revocations {
     return redis
         .send(
             Request.cmd(Command.MGET)
+                .arg(SEEDED_KEY)
                 .arg(JTI_PREFIX + principal.tokenId())
                 .arg(USER_PREFIX + principal.subject())
                 .arg(SID_PREFIX + (sid == null ? "" : sid)),
             config.redisTimeout().toMillis())
         .map(
             r -> {
+              if (r.get(0) == null) {
+                throw new IllegalStateException(
+                    SEEDED_KEY + " is missing: Redis may have lost revocations");
+              }
               boolean revoked =
-                  r.get(0) != null
-                      || (sid != null && r.get(2) != null)
-                      || cutOff(r.get(1), principal.issuedAt());
+                  r.get(1) != null
+                      || (sid != null && r.get(3) != null)
+                      || cutOff(r.get(2), principal.issuedAt());
               // Also re-checked: an announcement applied while this lookup was on its way.
               revoked = revoked || revokedHere(principal);
               if (!revoked && trusted && subscribed) {

@@ -3,6 +3,7 @@ package dev.tessera.gateway.it;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.tessera.gateway.security.Revocations;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Revocation as identity records and announces it (see {@link Revocations}): sessions, the channel
- * that reaches tokens this gateway has cached, and the log-out it forwards itself. The "not
- * revoked" cache lives 30 s in these tests, so a cached token refused sooner was reached by the
- * channel or the log-out.
+ * that reaches tokens this gateway has cached, the log-out it forwards itself, and failing closed
+ * when Redis may have lost revocations. The "not revoked" cache lives 30 s in these tests, so a
+ * cached token refused sooner was reached by the channel or the log-out.
  */
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
@@ -136,6 +137,23 @@ class RevocationTest {
         .statusCode(204);
     assertThat(get(token)).isEqualTo(401);
     assertThat(get(sameSession)).isEqualTo(401);
+  }
+
+  @Test
+  void without_the_seeded_marker_tokens_are_refused_with_503_until_it_is_back() {
+    redis.key().del(Revocations.SEEDED_KEY);
+    try {
+      given()
+          .header("Authorization", "Bearer " + services.token())
+          .get("/api/orders/unseeded-" + UUID.randomUUID())
+          .then()
+          .statusCode(503)
+          .header("Retry-After", "1")
+          .body("type", equalTo("https://tessera.dev/problems/revocation-unavailable"));
+    } finally {
+      FakeServices.markSeeded();
+    }
+    assertThat(get(services.token())).isEqualTo(200);
   }
 
   @Test
