@@ -111,6 +111,26 @@ Redis URL of the apps that use Redis.
 {{- end }}
 
 {{/*
+The Secret holding the Redis password (key redis.auth.secretKey): the one you name, or the one
+the chart generates. Empty when an external Redis needs no password.
+*/}}
+{{- define "tessera.redisSecret" -}}
+{{- if .Values.redis.auth.existingSecret }}
+{{- .Values.redis.auth.existingSecret }}
+{{- else if .Values.redis.enabled }}
+{{- printf "%s-redis" (include "tessera.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of the KafkaUser (and of the Secret Strimzi gives it) of one principal: an app, "connect",
+"<service>-outbox" (a connector) or "keda".
+*/}}
+{{- define "tessera.kafkaUser" -}}
+{{- printf "%s-%s" (include "tessera.fullname" .root) .principal }}
+{{- end }}
+
+{{/*
 Kafka Connect cluster name.
 */}}
 {{- define "tessera.connectCluster" -}}

@@ -1,9 +1,11 @@
 -- Token bucket, atomically (mirrors dev.tessera.gateway.ratelimit.TokenBucket).
--- KEYS[1] bucket key; ARGV[1] capacity; ARGV[2] refill per second; ARGV[3] ttl in ms.
+-- KEYS[1] bucket key; ARGV[1] capacity; ARGV[2] refill per second; ARGV[3] ttl in ms;
+-- ARGV[4] tokens to take if one is there: 1, or 0 to ask without taking.
 -- Uses the server's clock, so every gateway instance agrees on time.
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
 local t = redis.call('TIME')
 -- Milliseconds: Lua 5.1 prints numbers with 14 significant digits, enough for ms, not for µs.
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -18,7 +20,7 @@ else
 end
 local allowed = 0
 if tokens >= 1 then
-  tokens = tokens - 1
+  tokens = tokens - cost
   allowed = 1
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))

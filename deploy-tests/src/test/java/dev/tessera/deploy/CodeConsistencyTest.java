@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CodeConsistencyTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String PRODUCER_LOGIN = "producer.override.sasl.jaas.config";
 
   static Stream<Arguments> valueSets() {
     return Chart.valueSets().stream().map(p -> Arguments.of(Chart.label(p), p));
@@ -210,6 +212,18 @@ class CodeConsistencyTest {
 
       Map<String, String> rendered = new HashMap<>();
       connector.getSpec().getConfig().forEach((k, v) -> rendered.put(k, String.valueOf(v)));
+      // The one deployment-only key: the connector's producer logs in as its own KafkaUser.
+      String login = rendered.remove(PRODUCER_LOGIN);
+      if (!Chart.ofKind(objects, "Kafka").isEmpty()) {
+        assertThat(login)
+            .as(service + " connector's Kafka login")
+            .isEqualTo(
+                "${secrets:"
+                    + Chart.NAMESPACE
+                    + "/"
+                    + Chart.component(service + "-outbox")
+                    + ":sasl.jaas.config}");
+      }
       rendered.put("name", connector.getMetadata().getName());
       rendered.put("connector.class", connector.getSpec().getClassName());
       rendered.put("tasks.max", String.valueOf(connector.getSpec().getTasksMax()));
@@ -229,6 +243,90 @@ class CodeConsistencyTest {
     assertThat(connected)
         .as("one connector per service that publishes events")
         .isEqualTo(producers);
+  }
+
+  /** What a KafkaUser may do, one "Operation resource-type:name" per grant (all literal, allow). */
+  private static Set<String> grants(JsonNode user) {
+    Set<String> grants = new TreeSet<>();
+    for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+      JsonNode resource = acl.path("resource");
+      assertThat(resource.path("patternType").asText("literal"))
+          .as(Chart.id(user) + ": no prefix or wildcard grant")
+          .isEqualTo("literal");
+      assertThat(acl.path("type").asText("allow")).isEqualTo("allow");
+      for (JsonNode operation : acl.path("operations")) {
+        grants.add(
+            operation.asText()
+                + " "
+                + resource.path("type").asText()
+                + ":"
+                + resource.path("name").asText());
+      }
+    }
+    return grants;
+  }
+
+  private static void grant(Map<String, Set<String>> grants, String user, String... what) {
+    grants.computeIfAbsent(user, u -> new TreeSet<>()).addAll(List.of(what));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void each_kafka_user_may_do_exactly_what_its_code_does(String label, Path values) {
+    List<ObjectNode> objects = Chart.objects(values);
+    Map<String, Set<String>> expected = new TreeMap<>();
+    for (String app : Repo.APPS) {
+      for (AppConfig.Channel ch : AppConfig.of(app).channels().values()) {
+        grant(
+            expected,
+            Chart.component(app),
+            "Read group:" + ch.group(),
+            "Read topic:" + ch.topic(),
+            "Describe topic:" + ch.topic(),
+            "Write topic:" + ch.deadLetterTopic(),
+            "Describe topic:" + ch.deadLetterTopic());
+      }
+      if (Chart.find(objects, "ScaledObject", Chart.component(app)).isPresent()) {
+        for (AppConfig.Channel ch : AppConfig.of(app).channels().values()) {
+          grant(
+              expected,
+              Chart.component("keda"),
+              "Describe group:" + ch.group(),
+              "Describe topic:" + ch.topic());
+        }
+      }
+    }
+    for (EventType<?> type : EventTypes.all()) {
+      grant(
+          expected,
+          Chart.component(type.service() + "-outbox"),
+          "Write topic:" + type.topic(),
+          "Describe topic:" + type.topic());
+    }
+    JsonNode connect = Chart.ofKind(objects, "KafkaConnect").get(0).path("spec");
+    grant(expected, Chart.component("connect"), "Read group:" + connect.path("groupId").asText());
+    for (String internal :
+        List.of("configStorageTopic", "offsetStorageTopic", "statusStorageTopic")) {
+      for (String operation : List.of("Create", "Describe", "DescribeConfigs", "Read", "Write")) {
+        grant(
+            expected,
+            Chart.component("connect"),
+            operation + " topic:" + connect.path(internal).asText());
+      }
+    }
+
+    Map<String, Set<String>> actual = new TreeMap<>();
+    for (ObjectNode user : Chart.ofKind(objects, "KafkaUser")) {
+      actual.put(Chart.name(user), grants(user));
+    }
+    assertThat(actual).as("KafkaUser → grants").isEqualTo(expected);
+    for (EventType<?> type : EventTypes.all()) {
+      assertThat(actual.entrySet())
+          .filteredOn(e -> e.getValue().contains("Write topic:" + type.topic()))
+          .extracting(Map.Entry::getKey)
+          .as("who may write " + type.topic())
+          .containsExactly(Chart.component(type.service() + "-outbox"));
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -295,9 +393,15 @@ class CodeConsistencyTest {
     Set<String> readable = new TreeSet<>();
     role.path("rules").get(0).path("resourceNames").forEach(n -> readable.add(n.asText()));
     for (ObjectNode connector : Chart.ofKind(objects, "KafkaConnector")) {
-      String user = connector.path("spec").path("config").path("database.user").asText();
-      String secretName = user.replaceAll("^\\$\\{secrets:[^/]+/([^:]+):.*$", "$1");
-      assertThat(readable).as(Chart.id(connector)).contains(secretName);
+      for (String key : List.of("database.user", PRODUCER_LOGIN)) {
+        JsonNode placeholder = connector.path("spec").path("config").path(key);
+        if (placeholder.isMissingNode()) {
+          continue;
+        }
+        String secretName =
+            placeholder.asText().replaceAll("^\\$\\{secrets:[^/]+/([^:]+):.*$", "$1");
+        assertThat(readable).as(Chart.id(connector) + " " + key).contains(secretName);
+      }
     }
   }
 
@@ -315,10 +419,27 @@ class CodeConsistencyTest {
       ObjectNode service = Chart.find(objects, "Service", Chart.component(app)).orElseThrow();
       assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText())
           .isEqualTo("http");
+      AppConfig config = AppConfig.of(app);
+      assertThat(config.get("quarkus.management.enabled"))
+          .as(app + ": /q/metrics on the management interface, apart from the API")
+          .contains("true");
+      assertThat(config.get("quarkus.smallrye-health.management.enabled"))
+          .as(app + ": health stays on the http port the probes use")
+          .contains("false");
+      var metricsPort =
+          c.getPorts().stream().filter(p -> p.getName().equals("metrics")).findFirst();
+      assertThat(metricsPort).as(app + " metrics port").isPresent();
+      assertThat(metricsPort.get().getContainerPort()).isNotEqualTo(port);
+      assertThat(env(c))
+          .as(app)
+          .containsEntry(
+              "QUARKUS_MANAGEMENT_PORT", String.valueOf(metricsPort.get().getContainerPort()));
+      JsonNode servicePorts = service.path("spec").path("ports");
+      assertThat(servicePorts.toString()).contains("\"targetPort\":\"metrics\"");
       var monitor = Chart.find(objects, "ServiceMonitor", Chart.component(app));
       if (monitor.isPresent()) {
         JsonNode endpoint = monitor.get().path("spec").path("endpoints").get(0);
-        assertThat(endpoint.path("port").asText()).isEqualTo("http");
+        assertThat(endpoint.path("port").asText()).isEqualTo("metrics");
         assertThat(endpoint.path("path").asText())
             .as(app)
             .isEqualTo(AppConfig.of(app).metricsPath());
@@ -326,7 +447,6 @@ class CodeConsistencyTest {
             .as(app + " serves Prometheus metrics")
             .contains("quarkus-micrometer-registry-prometheus");
       }
-      AppConfig config = AppConfig.of(app);
       assertThat(config.has("quarkus.http.root-path")).as(app + " moves its paths").isFalse();
       assertThat(config.has("quarkus.http.non-application-root-path")).as(app).isFalse();
       assertThat(config.has("quarkus.smallrye-health.root-path")).as(app).isFalse();
@@ -347,13 +467,16 @@ class CodeConsistencyTest {
             reads.contains(name)
                 // Read by Quarkus itself or by an extension the app has:
                 || name.equals("QUARKUS_HTTP_PORT")
+                || (name.equals("QUARKUS_MANAGEMENT_PORT")
+                    && config.get("quarkus.management.enabled").orElse("").equals("true"))
                 || name.equals("JAVA_OPTS_APPEND") // the Quarkus image's run-java script
                 || (name.startsWith("QUARKUS_DATASOURCE_") && config.has("quarkus.datasource"))
                 || (name.startsWith("QUARKUS_REDIS_") && pom.contains("quarkus-redis-client"))
                 || (name.startsWith("QUARKUS_MAILER_") && pom.contains("quarkus-mailer"))
                 || (name.startsWith("QUARKUS_OTEL_") && config.has("quarkus.otel"))
                 || (name.startsWith("MP_JWT_") && pom.contains("quarkus-smallrye-jwt"))
-                || (name.equals("KAFKA_BOOTSTRAP_SERVERS") && config.consumes());
+                // SmallRye Kafka maps KAFKA_X_Y to the kafka.x.y client setting of every channel:
+                || (name.startsWith("KAFKA_") && config.consumes());
         assertThat(read).as("%s reads %s", app, name).isTrue();
       }
     }

@@ -44,10 +44,16 @@ final class Kustomize {
     return Repo.root().resolve("k8s");
   }
 
-  /** The chart's release manifest (no hooks: `helm test` is the chart's business). */
+  /**
+   * The chart's release manifest (no hooks: `helm test` is the chart's business). The Redis
+   * password is a Secret the user creates (with the name the chart would give it): a generated one
+   * would put a password in the repository and differ on every render.
+   */
   static String chartManifest(Path valuesFile) {
-    return Chart.template(valuesFile, Map.of());
+    return Chart.template(valuesFile, Map.of("redis.auth.existingSecret", REDIS_SECRET));
   }
+
+  static final String REDIS_SECRET = Chart.component("redis");
 
   /** Every generated file, by path relative to k8s/. */
   static Map<String, String> generate() {
@@ -65,6 +71,9 @@ final class Kustomize {
             + "namespace: "
             + Chart.NAMESPACE
             + "\n"
+            + "# Create first (docs/deploy.md): the Secrets "
+            + REDIS_SECRET
+            + " (key redis-password) and tessera-identity-signing-key.\n"
             + "resources:\n"
             + "  - tessera.yaml\n");
     Map<String, ObjectNode> baseObjects = byId(Chart.parse(base));

@@ -82,6 +82,49 @@ class NetworkPolicyTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("valueSets")
+  void the_monitoring_namespace_reaches_only_the_metrics_port(String label, Path values)
+      throws Exception {
+    List<ObjectNode> objects = Chart.objects(values);
+    String monitoring =
+        valuesOf(values).path("networkPolicy").path("monitoringNamespace").asText("");
+    for (String app : Repo.APPS) {
+      Container c = WorkloadPolicyTest.appContainer(objects, app);
+      var metricsPort =
+          c.getPorts().stream().filter(p -> "metrics".equals(p.getName())).findFirst();
+      assertThat(metricsPort).as(app + ": a metrics port apart from the API's").isPresent();
+      int metrics = metricsPort.get().getContainerPort();
+      assertThat(metrics).as(app).isNotEqualTo(httpPort(objects));
+      ObjectNode policy = Chart.find(objects, "NetworkPolicy", Chart.component(app)).orElseThrow();
+      int monitoringRules = 0;
+      for (JsonNode rule : policy.path("spec").path("ingress")) {
+        boolean fromMonitoring = false;
+        for (JsonNode peer : rule.path("from")) {
+          String namespace =
+              peer.path("namespaceSelector")
+                  .path("matchLabels")
+                  .path("kubernetes.io/metadata.name")
+                  .asText();
+          fromMonitoring |= !monitoring.isEmpty() && namespace.equals(monitoring);
+        }
+        if (fromMonitoring) {
+          monitoringRules++;
+          assertThat(ports(rule))
+              .as(app + ": what monitoring may reach")
+              .containsExactly(metrics + "/TCP");
+        } else {
+          assertThat(ports(rule))
+              .as(app + ": the metrics port to anyone else")
+              .doesNotContain(metrics + "/TCP");
+        }
+      }
+      assertThat(monitoringRules)
+          .as(app + ": Prometheus may scrape")
+          .isEqualTo(monitoring.isEmpty() ? 0 : 1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
   void each_service_reaches_only_its_own_database(String label, Path values) {
     List<ObjectNode> objects = Chart.objects(values);
     for (String app : Repo.APPS) {

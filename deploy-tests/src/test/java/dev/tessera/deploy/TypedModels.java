@@ -7,8 +7,10 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -26,6 +28,7 @@ import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,6 +57,8 @@ final class TypedModels {
       Map.ofEntries(
           Map.entry("v1/Service", Service.class),
           Map.entry("v1/Pod", Pod.class),
+          Map.entry("v1/Secret", Secret.class),
+          Map.entry("v1/ConfigMap", ConfigMap.class),
           Map.entry("apps/v1/Deployment", Deployment.class),
           Map.entry("apps/v1/StatefulSet", StatefulSet.class),
           Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
@@ -68,6 +73,7 @@ final class TypedModels {
           Map.entry("kafka.strimzi.io/v1/Kafka", Kafka.class),
           Map.entry("kafka.strimzi.io/v1/KafkaNodePool", KafkaNodePool.class),
           Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class),
+          Map.entry("kafka.strimzi.io/v1/KafkaUser", KafkaUser.class),
           Map.entry("kafka.strimzi.io/v1/KafkaConnect", KafkaConnect.class),
           Map.entry("kafka.strimzi.io/v1/KafkaConnector", KafkaConnector.class));
 
@@ -75,6 +81,7 @@ final class TypedModels {
   static final Map<String, String> SCHEMAS =
       Map.of(
           "keda.sh/v1alpha1/ScaledObject", "schemas/keda-scaledobject.json",
+          "keda.sh/v1alpha1/TriggerAuthentication", "schemas/keda-triggerauthentication.json",
           "postgresql.cnpg.io/v1/Cluster", "schemas/cnpg-cluster.json",
           "postgresql.cnpg.io/v1/Pooler", "schemas/cnpg-pooler.json");
 

@@ -34,6 +34,16 @@ public interface GatewayConfig {
   @WithDefault("1048576")
   long maxBodyBytes();
 
+  /** Longest a client may take to send a request body; slower → 408 and the connection closed. */
+  @WithDefault("10S")
+  Duration bodyReadTimeout();
+
+  /**
+   * Proxies (IP addresses or CIDR ranges) whose {@code X-Forwarded-For} is believed; none by
+   * default: the connection's peer is the client.
+   */
+  Optional<List<String>> trustedProxies();
+
   /** Aggregated OpenAPI document. */
   Docs docs();
 
@@ -47,9 +57,12 @@ public interface GatewayConfig {
     @WithDefault("tessera")
     String audience();
 
-    /** Clock skew tolerated on {@code exp}/{@code nbf}, in seconds. */
-    @WithDefault("30")
-    int clockSkewSeconds();
+    /**
+     * Clock skew tolerated on {@code exp}/{@code nbf}; identity keeps revocations until {@code exp}
+     * plus the same skew ({@code tessera.revocation.clock-skew} on both sides).
+     */
+    @WithDefault("30S")
+    Duration clockSkew();
 
     /** Least time between two JWKS fetches caused by an unknown {@code kid}. */
     @WithDefault("30S")
@@ -78,9 +91,16 @@ public interface GatewayConfig {
 
   /** Revocation settings. */
   interface Revocation {
-    /** How long a revocation answer is cached locally. */
+    /**
+     * How long a "not revoked" answer is cached locally while the revocation channel is subscribed
+     * (a revocation published on it drops the entry at once); while it is not, nothing is cached.
+     */
     @WithDefault("1S")
     Duration cacheTtl();
+
+    /** Pause before subscribing again after the revocation channel's connection was lost. */
+    @WithDefault("1S")
+    Duration resubscribeDelay();
 
     /** Redis round-trip deadline for a revocation lookup. */
     @WithDefault("250MS")

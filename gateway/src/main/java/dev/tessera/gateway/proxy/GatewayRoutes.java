@@ -21,6 +21,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
@@ -40,6 +41,10 @@ public class GatewayRoutes {
   private static final String CSP = "default-src 'none'; frame-ancestors 'none'";
   // Upstream answers up to this size (with a Content-Length) are sent in one piece, not streamed.
   private static final long SMALL_BODY_BYTES = 64 * 1024;
+  private static final String CLIENT_KEY = "tessera.client";
+
+  /** Rate-limit group of failed authentications, per client address. */
+  public static final String FAILURES_GROUP = "auth-failures";
 
   private final GatewayConfig config;
   private final Upstreams upstreams;
@@ -48,6 +53,7 @@ public class GatewayRoutes {
   private final Revocations revocations;
   private final RateLimiter limiter;
   private final GatewayMetrics metrics;
+  private final ClientAddress clients;
 
   GatewayRoutes(
       GatewayConfig config,
@@ -63,6 +69,7 @@ public class GatewayRoutes {
     this.revocations = revocations;
     this.limiter = limiter;
     this.metrics = metrics;
+    this.clients = new ClientAddress(config.trustedProxies().orElse(List.of()));
   }
 
   void register(@Observes Router router) {
@@ -81,7 +88,7 @@ public class GatewayRoutes {
     String requestId = RequestIds.accept(ctx.request().getHeader(RequestIds.HEADER));
     ctx.put(RequestIds.KEY, requestId);
     boolean api = ctx.request().path() != null && ctx.request().path().startsWith("/api/");
-    boolean tls = "https".equals(ctx.request().scheme());
+    boolean tls = "https".equals(scheme(ctx));
     ctx.addHeadersEndHandler(
         v -> {
           MultiMap h = ctx.response().headers();
@@ -153,49 +160,79 @@ public class GatewayRoutes {
       refuseTooLarge(ctx);
       return;
     }
-    new BodyReader(ctx, config.maxBodyBytes(), body -> afterBody(ctx, route, body)).start();
-  }
-
-  private void afterBody(RoutingContext ctx, Route route, Buffer body) {
+    // Who the caller is and whether it may go on are settled before the body is read: a refused
+    // request costs no buffer, and an anonymous client cannot make the gateway hold its uploads.
     Future<Optional<Principal>> principal =
         route.isPublic() ? Future.succeededFuture(Optional.empty()) : authenticate(ctx);
     principal
         .compose(
             p ->
-                limiter.check(
-                    route.group(), p.map(x -> "user:" + x.subject()).orElse("ip:" + ip(ctx))))
+                limiter
+                    .check(route.group(), p.map(x -> "user:" + x.subject()).orElse("ip:" + ip(ctx)))
+                    .map(d -> new Admitted(p, d)))
         .onComplete(
             checked -> {
               if (checked.failed()) {
                 refuse(ctx, checked.cause());
                 return;
               }
-              Optional<Decision> decision = checked.result();
+              Optional<Decision> decision = checked.result().decision();
               decision.ifPresent(d -> rateHeaders(ctx.response(), d));
               if (decision.isPresent() && !decision.get().allowed()) {
-                Problem.of(
-                        429,
-                        "rate-limited",
-                        "Too many requests",
-                        "The rate limit of this route group is used up; retry later.")
-                    .header("Retry-After", Long.toString(decision.get().retryAfterSeconds()))
-                    .send(ctx);
+                tooManyRequests(ctx, decision.get());
                 return;
               }
-              forward(ctx, route, body);
+              Optional<Principal> who = checked.result().principal();
+              new BodyReader(
+                      ctx,
+                      config.maxBodyBytes(),
+                      config.bodyReadTimeout().toMillis(),
+                      body -> forward(ctx, route, who, body))
+                  .start();
             });
   }
 
+  /** A request that may go on: who sent it (empty on public routes) and its rate-limit answer. */
+  private record Admitted(Optional<Principal> principal, Optional<Decision> decision) {}
+
+  private static void tooManyRequests(RoutingContext ctx, Decision decision) {
+    Problem.of(
+            429,
+            "rate-limited",
+            "Too many requests",
+            "The rate limit of this route group is used up; retry later.")
+        .header("Retry-After", Long.toString(decision.retryAfterSeconds()))
+        .send(closingUnreadBody(ctx));
+  }
+
+  /**
+   * Verifies the bearer token and checks revocation. Failed authentications are charged to the
+   * client address ({@link #FAILURES_GROUP}); once its bucket is empty, a token this gateway has
+   * not verified before is refused with 429 before its signature is checked, so a flood of forged
+   * tokens costs a Redis lookup each, not an RSA verification.
+   */
   private Future<Optional<Principal>> authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null) {
       return Future.failedFuture(new MissingToken());
     }
+    String subject = "ip:" + ip(ctx);
     if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Future.failedFuture(new InvalidTokenException("not a bearer token"));
+      return chargeFailure(subject, new InvalidTokenException("not a bearer token"));
     }
-    return verifier
-        .verify(header.substring(7).trim())
+    String token = header.substring(7).trim();
+    Future<Void> admitted =
+        verifier.isKnown(token)
+            ? Future.succeededFuture()
+            : limiter
+                .peek(FAILURES_GROUP, subject)
+                .compose(
+                    d ->
+                        d.isPresent() && !d.get().allowed()
+                            ? Future.failedFuture(new TooManyFailures(d.get()))
+                            : Future.succeededFuture());
+    return admitted
+        .compose(v -> verifier.verify(token))
         .compose(
             p ->
                 revocations
@@ -213,14 +250,35 @@ public class GatewayRoutes {
                             return Future.succeededFuture(Optional.of(p));
                           }
                           return Future.failedFuture(new RevocationUnknown(checked.cause()));
-                        }));
+                        }))
+        .recover(
+            failure ->
+                failure instanceof InvalidTokenException
+                    ? chargeFailure(subject, failure)
+                    : Future.failedFuture(failure));
+  }
+
+  /**
+   * Takes a token from {@code subject}'s failure bucket, then fails with {@code failure} (or 429).
+   */
+  private <T> Future<T> chargeFailure(String subject, Throwable failure) {
+    return limiter
+        .check(FAILURES_GROUP, subject)
+        .transform(
+            charged ->
+                Future.failedFuture(
+                    charged.succeeded()
+                            && charged.result().isPresent()
+                            && !charged.result().get().allowed()
+                        ? new TooManyFailures(charged.result().get())
+                        : failure));
   }
 
   private void refuse(RoutingContext ctx, Throwable failure) {
     if (failure instanceof MissingToken) {
       Problem.of(401, "unauthorized", "Unauthorized", "This route needs a bearer token.")
           .header("WWW-Authenticate", "Bearer realm=\"tessera\"")
-          .send(ctx);
+          .send(closingUnreadBody(ctx));
     } else if (failure instanceof InvalidTokenException invalid) {
       LOG.debugf("Token refused (%s): %s", ctx.get(RequestIds.KEY), invalid.getMessage());
       Problem.of(401, "invalid-token", "Unauthorized", "The bearer token is not acceptable.")
@@ -228,7 +286,15 @@ public class GatewayRoutes {
               "WWW-Authenticate",
               "Bearer realm=\"tessera\", error=\"invalid_token\","
                   + " error_description=\"The access token is invalid, expired or revoked\"")
-          .send(ctx);
+          .send(closingUnreadBody(ctx));
+    } else if (failure instanceof TooManyFailures tooMany) {
+      Problem.of(
+              429,
+              "rate-limited",
+              "Too many requests",
+              "Too many failed authentications from this address; retry later.")
+          .header("Retry-After", Long.toString(tooMany.decision.retryAfterSeconds()))
+          .send(closingUnreadBody(ctx));
     } else if (failure instanceof RevocationUnknown) {
       LOG.warnf("Revocation check failed: %s", failure.getCause());
       Problem.of(
@@ -237,21 +303,40 @@ public class GatewayRoutes {
               "Service unavailable",
               "Token revocation cannot be checked right now.")
           .header("Retry-After", "1")
-          .send(ctx);
+          .send(closingUnreadBody(ctx));
     } else {
       LOG.errorf(failure, "Request %s failed", ctx.get(RequestIds.KEY));
-      problemFor(500).send(ctx);
+      problemFor(500).send(closingUnreadBody(ctx));
     }
   }
 
-  private void forward(RoutingContext ctx, Route route, Buffer body) {
+  /**
+   * Prepares {@code ctx} for an answer given before its body was read: the body is never buffered,
+   * only discarded as it arrives, and the connection is closed once the answer is out (at the
+   * latest after 5 s: closing with unread data in the socket would make the client see a reset
+   * instead of the answer).
+   */
+  static RoutingContext closingUnreadBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (!request.isEnded()) {
+      long closer = ctx.vertx().setTimer(5_000, id -> request.connection().close());
+      request.handler(chunk -> {});
+      request.endHandler(v -> ctx.vertx().cancelTimer(closer));
+      request.resume();
+      ctx.response().putHeader("Connection", "close");
+    }
+    return ctx;
+  }
+
+  private void forward(
+      RoutingContext ctx, Route route, Optional<Principal> principal, Buffer body) {
     HttpServerRequest request = ctx.request();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     HeaderFilter.requestHeaders(request.headers())
         .forEach(e -> headers.add(e.getKey(), e.getValue()));
     headers.set(RequestIds.HEADER, (String) ctx.get(RequestIds.KEY));
     headers.set("X-Forwarded-For", ip(ctx));
-    headers.set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
+    headers.set("X-Forwarded-Proto", scheme(ctx));
     String host = request.getHeader("Host");
     if (host != null) {
       headers.set("X-Forwarded-Host", host);
@@ -263,6 +348,10 @@ public class GatewayRoutes {
         .onComplete(
             called -> {
               if (called.succeeded()) {
+                if (called.result().statusCode() == 204
+                    && RouteTable.isLogOut(request.method().name(), request.path())) {
+                  principal.ifPresent(revocations::loggedOut);
+                }
                 stream(ctx, called.result());
               } else if (called.cause() instanceof UpstreamFailure.ServerError error) {
                 stream(ctx, error.response());
@@ -375,20 +464,10 @@ public class GatewayRoutes {
     }
   }
 
-  /**
-   * Answers 413 at once, then drains what the client still sends and closes the connection: closing
-   * with unread data in the socket would make the client see a reset instead of the answer.
-   */
+  /** Answers 413 at once, then drains what the client still sends and closes the connection. */
   static void refuseTooLarge(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
-    if (!request.isEnded()) {
-      long closer = ctx.vertx().setTimer(5_000, id -> request.connection().close());
-      request.handler(chunk -> {});
-      request.endHandler(v -> ctx.vertx().cancelTimer(closer));
-      request.resume();
-    }
     ctx.response().putHeader("Connection", "close");
-    tooLargeProblem().send(ctx);
+    tooLargeProblem().send(closingUnreadBody(ctx));
   }
 
   static Problem tooLargeProblem() {
@@ -415,10 +494,29 @@ public class GatewayRoutes {
     return query == null ? request.path() : request.path() + "?" + query;
   }
 
-  private static String ip(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null
-        ? "unknown"
-        : ctx.request().remoteAddress().hostAddress();
+  /** {@code http} or {@code https}: as the client connected, or as a trusted proxy says. */
+  private String scheme(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String said = request.getHeader("X-Forwarded-Proto");
+    if (("https".equals(said) || "http".equals(said))
+        && request.remoteAddress() != null
+        && clients.isTrusted(request.remoteAddress().hostAddress())) {
+      return said;
+    }
+    return request.scheme() == null ? "http" : request.scheme();
+  }
+
+  /** The client's address: the peer, or what a trusted proxy says ({@link ClientAddress}). */
+  private String ip(RoutingContext ctx) {
+    String ip = ctx.get(CLIENT_KEY);
+    if (ip == null) {
+      HttpServerRequest request = ctx.request();
+      String peer =
+          request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+      ip = clients.resolve(peer, request.headers().getAll("X-Forwarded-For"));
+      ctx.put(CLIENT_KEY, ip);
+    }
+    return ip;
   }
 
   private static long nanos(long started) {
@@ -431,6 +529,17 @@ public class GatewayRoutes {
 
     MissingToken() {
       super("no token", null, false, false);
+    }
+  }
+
+  /** The client address used up its failed authentications. */
+  private static final class TooManyFailures extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Decision decision;
+
+    TooManyFailures(Decision decision) {
+      super("too many failed authentications", null, false, false);
+      this.decision = decision;
     }
   }
 

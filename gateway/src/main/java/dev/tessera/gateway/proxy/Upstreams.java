@@ -2,6 +2,7 @@ package dev.tessera.gateway.proxy;
 
 import dev.tessera.gateway.config.GatewayConfig;
 import dev.tessera.gateway.routing.Upstream;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -18,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import java.net.ConnectException;
 import java.time.temporal.ChronoUnit;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -26,9 +28,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Calls to the upstream services, each service behind its own SmallRye Fault Tolerance guard —
- * bulkhead, timeout, circuit breaker — and, for idempotent methods only, a retry guard around it
- * that tries again (on the next instance in turn) after a connect error or a 5xx.
+ * Calls to the upstream services with SmallRye Fault Tolerance: a bulkhead per service, a timeout
+ * and a circuit breaker per instance (one failing instance does not pause the others; while its
+ * circuit is open it is skipped), and, for idempotent methods only, a retry guard around them that
+ * tries again (on the next instance in turn) after a connect error or a 5xx.
+ *
+ * <p>Only upstream faults count against a circuit: connect errors, timeouts and 5xx answers —
+ * except a 503 with {@code Retry-After}, which is a healthy instance shedding load (a client that
+ * makes a service shed load must not be able to open its circuit for everyone) and is passed to the
+ * client as it is. A 4xx is the client's fault and never counts.
  */
 @ApplicationScoped
 public class Upstreams {
@@ -40,11 +48,12 @@ public class Upstreams {
   private static final TypeLiteral<CompletionStage<HttpClientResponse>> RESPONSE =
       new TypeLiteral<>() {};
 
-  /** One service: its instances and guards. */
+  /** One service: its instances, its bulkhead and retry guards, and each instance's guard. */
   public record Service(
       Upstream upstream,
-      TypedGuard<CompletionStage<HttpClientResponse>> guard,
-      TypedGuard<CompletionStage<HttpClientResponse>> retry) {}
+      TypedGuard<CompletionStage<HttpClientResponse>> bulkhead,
+      TypedGuard<CompletionStage<HttpClientResponse>> retry,
+      Map<Upstream.Instance, TypedGuard<CompletionStage<HttpClientResponse>>> guards) {}
 
   /** What to send upstream. */
   public record Outgoing(HttpMethod method, String uri, MultiMap headers, Buffer body) {}
@@ -62,14 +71,15 @@ public class Upstreams {
     config
         .upstreams()
         .forEach(
-            (service, urls) ->
-                services.put(
-                    service,
-                    new Service(
-                        new Upstream(
-                            service, urls, this.config.ejectFor().toNanos(), System::nanoTime),
-                        guard(service),
-                        retry(service))));
+            (service, urls) -> {
+              Upstream upstream =
+                  new Upstream(service, urls, this.config.ejectFor().toNanos(), System::nanoTime);
+              Map<Upstream.Instance, TypedGuard<CompletionStage<HttpClientResponse>>> guards =
+                  new IdentityHashMap<>();
+              upstream.instances().forEach(i -> guards.put(i, guard(upstream, i)));
+              services.put(
+                  service, new Service(upstream, bulkhead(service), retry(service), guards));
+            });
   }
 
   /** The configured service names. */
@@ -95,13 +105,19 @@ public class Upstreams {
     Service service = services.get(name);
     if (IDEMPOTENT.contains(out.method())) {
       return Future.fromCompletionStage(
-          service.retry().get(() -> service.guard().get(() -> attempt(service.upstream(), out))));
+          service.retry().get(() -> service.bulkhead().get(() -> once(service, out))));
     }
-    return Future.fromCompletionStage(service.guard().get(() -> attempt(service.upstream(), out)));
+    return Future.fromCompletionStage(service.bulkhead().get(() -> once(service, out)));
   }
 
-  private CompletionStage<HttpClientResponse> attempt(Upstream upstream, Outgoing out) {
-    Upstream.Instance instance = upstream.pick();
+  /** One attempt on the next instance in turn, through that instance's guard. */
+  private CompletionStage<HttpClientResponse> once(Service service, Outgoing out) {
+    Upstream.Instance instance = service.upstream().pick();
+    return service.guards().get(instance).get(() -> attempt(service.upstream(), instance, out));
+  }
+
+  private CompletionStage<HttpClientResponse> attempt(
+      Upstream upstream, Upstream.Instance instance, Outgoing out) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(out.method())
@@ -131,7 +147,7 @@ public class Upstreams {
         .recover(failure -> Future.failedFuture(classify(instance, failure)))
         .compose(
             response -> {
-              if (response.statusCode() >= 500) {
+              if (response.statusCode() >= 500 && !sheddingLoad(response)) {
                 return Future.failedFuture(
                     new UpstreamFailure.ServerError(instance.toString(), response));
               }
@@ -139,7 +155,10 @@ public class Upstreams {
             })
         .onFailure(
             failure -> {
-              if (failure instanceof UpstreamFailure) {
+              // A 5xx may be caused by the request itself: it counts in the instance's circuit,
+              // but does not take the instance out of turn at once as a dead connection does.
+              if (failure instanceof UpstreamFailure.Unreachable
+                  || failure instanceof UpstreamFailure.TimedOut) {
                 upstream.failed(instance);
               }
             })
@@ -171,7 +190,12 @@ public class Upstreams {
     return new UpstreamFailure.Unreachable(instance.toString(), failure);
   }
 
-  private TypedGuard<CompletionStage<HttpClientResponse>> guard(String service) {
+  /** A 503 with {@code Retry-After}: the instance is healthy and shedding load on purpose. */
+  static boolean sheddingLoad(HttpClientResponse response) {
+    return response.statusCode() == 503 && response.getHeader("Retry-After") != null;
+  }
+
+  private TypedGuard<CompletionStage<HttpClientResponse>> bulkhead(String service) {
     return TypedGuard.create(RESPONSE)
         .withDescription("upstream " + service)
         // The guarded call is non-blocking and made on the event loop: moving it to another task
@@ -181,16 +205,34 @@ public class Upstreams {
         .limit(config.bulkheadLimit())
         .queueSize(config.bulkheadQueue())
         .done()
+        .build();
+  }
+
+  private TypedGuard<CompletionStage<HttpClientResponse>> guard(
+      Upstream upstream, Upstream.Instance instance) {
+    String name = "upstream-" + upstream.service() + "-" + instance.host() + ":" + instance.port();
+    long openNanos = config.circuitDelay().toNanos();
+    return TypedGuard.create(RESPONSE)
+        .withDescription(name)
+        .withThreadOffload(false)
         .withTimeout()
         .duration(config.timeout().toMillis(), ChronoUnit.MILLIS)
         .done()
         .withCircuitBreaker()
-        .name("upstream-" + service)
+        .name(name)
         .requestVolumeThreshold(config.circuitRequestVolume())
         .failureRatio(config.circuitFailureRatio())
         .delay(config.circuitDelay().toMillis(), ChronoUnit.MILLIS)
         .successThreshold(1)
         .when(Upstreams::countsAgainstUpstream)
+        // Skipped while open; when every instance is, the pick still lands on one and the client
+        // gets the open circuit's 503.
+        .onStateChange(
+            state -> {
+              if (state == CircuitBreakerState.OPEN) {
+                upstream.failed(instance, openNanos);
+              }
+            })
         .done()
         .build();
   }

@@ -32,10 +32,15 @@ public final class LocalTokenBuckets {
 
   /** Takes a token from the bucket {@code key}. */
   public Decision take(String key, long capacity, double refillPerSecond) {
+    return take(key, capacity, refillPerSecond, 1);
+  }
+
+  /** Takes {@code cost} tokens (1, or 0: only asks) from the bucket {@code key}. */
+  public Decision take(String key, long capacity, double refillPerSecond, int cost) {
     TokenBucket.State[] holder = buckets.get(key, k -> new TokenBucket.State[1]);
     synchronized (holder) {
       TokenBucket.Outcome outcome =
-          TokenBucket.take(holder[0], clockMicros.getAsLong(), capacity, refillPerSecond);
+          TokenBucket.take(holder[0], clockMicros.getAsLong(), capacity, refillPerSecond, cost);
       holder[0] = outcome.state();
       return outcome.decision();
     }

@@ -53,6 +53,18 @@ public class RateLimiter {
    * group}; an empty item when the group is not limited.
    */
   public Future<Optional<Decision>> check(String group, String subject) {
+    return check(group, subject, 1);
+  }
+
+  /**
+   * Whether {@code subject} has a token left in {@code group}, without taking it: a check before
+   * work that is charged only if it fails.
+   */
+  public Future<Optional<Decision>> peek(String group, String subject) {
+    return check(group, subject, 0);
+  }
+
+  private Future<Optional<Decision>> check(String group, String subject, int cost) {
     Optional<GatewayConfig.Limit> found = limitOf(group);
     if (found.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
@@ -60,7 +72,8 @@ public class RateLimiter {
     GatewayConfig.Limit limit = found.get();
     String key = group + ":" + subject;
     return shared
-        .take(key, limit.capacity(), limit.refillPerSecond(), config.redisTimeout().toMillis())
+        .take(
+            key, limit.capacity(), limit.refillPerSecond(), cost, config.redisTimeout().toMillis())
         .onSuccess(
             ignored -> {
               if (degraded) {
@@ -76,11 +89,11 @@ public class RateLimiter {
                 LOG.warnf(
                     "Redis unavailable for rate limiting (%s): limiting per instance", failure);
               }
-              return local.take(key, limit.capacity(), limit.refillPerSecond());
+              return local.take(key, limit.capacity(), limit.refillPerSecond(), cost);
             })
         .map(
             decision -> {
-              if (!decision.allowed()) {
+              if (!decision.allowed() && cost > 0) {
                 rejected.increment();
               }
               return Optional.of(decision);

@@ -39,6 +39,12 @@ public final class RedisTokenBuckets {
    */
   public Future<Decision> take(
       String key, long capacity, double refillPerSecond, long timeoutMillis) {
+    return take(key, capacity, refillPerSecond, 1, timeoutMillis);
+  }
+
+  /** Takes {@code cost} tokens: 1, or 0 to ask whether a request would pass without taking. */
+  public Future<Decision> take(
+      String key, long capacity, double refillPerSecond, int cost, long timeoutMillis) {
     Request take =
         Request.cmd(Command.EVALSHA)
             .arg(SHA)
@@ -46,7 +52,8 @@ public final class RedisTokenBuckets {
             .arg(KEY_PREFIX + key)
             .arg(capacity)
             .arg(Double.toString(refillPerSecond))
-            .arg(TokenBucket.ttlMillis(capacity, refillPerSecond));
+            .arg(TokenBucket.ttlMillis(capacity, refillPerSecond))
+            .arg(cost);
     return redis
         .send(take, timeoutMillis)
         .recover(

@@ -21,6 +21,15 @@ public final class TokenBucket {
    * Takes one token from a bucket in {@code state} (null: a new, full bucket) at {@code nowMicros}.
    */
   public static Outcome take(State state, long nowMicros, long capacity, double refillPerSecond) {
+    return take(state, nowMicros, capacity, refillPerSecond, 1);
+  }
+
+  /**
+   * Takes {@code cost} tokens (1, or 0 to ask whether a request would pass without taking) if at
+   * least one is there.
+   */
+  public static Outcome take(
+      State state, long nowMicros, long capacity, double refillPerSecond, int cost) {
     double tokens;
     if (state == null) {
       tokens = capacity;
@@ -30,7 +39,7 @@ public final class TokenBucket {
     }
     boolean allowed = tokens >= 1d;
     if (allowed) {
-      tokens -= 1d;
+      tokens -= cost;
     }
     long retryAfterMillis = allowed ? 0 : (long) Math.ceil((1d - tokens) / refillPerSecond * 1000d);
     long resetSeconds = (long) Math.ceil((capacity - tokens) / refillPerSecond);

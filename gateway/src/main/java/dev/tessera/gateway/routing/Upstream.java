@@ -93,9 +93,14 @@ public final class Upstream {
     return soonest;
   }
 
-  /** Skips {@code instance} for a while: it refused a connection, timed out or answered 5xx. */
+  /** Skips {@code instance} for a while: it refused a connection or timed out. */
   public void failed(Instance instance) {
-    instance.ejectedUntil = clock.getAsLong() + ejectForNanos;
+    failed(instance, ejectForNanos);
+  }
+
+  /** Skips {@code instance} for {@code nanos} (e.g. while its circuit is open). */
+  public void failed(Instance instance, long nanos) {
+    instance.ejectedUntil = clock.getAsLong() + nanos;
     instance.ejected = true;
   }
 

@@ -60,6 +60,14 @@ public class TokenVerifier {
     this.verified = size > 0 ? Caffeine.newBuilder().maximumSize(size).build() : null;
   }
 
+  /**
+   * Whether {@code token} passed before and is still remembered: checking it again costs no
+   * signature verification.
+   */
+  public boolean isKnown(String token) {
+    return verified != null && verified.getIfPresent(token) != null;
+  }
+
   /** The principal of {@code token}, or a failure with {@link InvalidTokenException}. */
   public Future<Principal> verify(String token) {
     Verified known = verified == null ? null : verified.getIfPresent(token);
@@ -94,7 +102,7 @@ public class TokenVerifier {
   /** A remembered token: not expired (same skew as a full check), its key still published. */
   private boolean stillValid(Verified known) {
     long now = System.currentTimeMillis() / 1000;
-    return now < known.principal().expiresAt() + config.clockSkewSeconds()
+    return now < known.principal().expiresAt() + (int) config.clockSkew().toSeconds()
         && keys.current(known.kid(), known.key());
   }
 
@@ -143,7 +151,8 @@ public class TokenVerifier {
           claims.getSubject(),
           claims.getJwtId(),
           claims.getIssuedAt().getValue(),
-          claims.getExpirationTime().getValue());
+          claims.getExpirationTime().getValue(),
+          claims.getClaimValueAsString("sid"));
     } catch (InvalidJwtException | MalformedClaimException e) {
       throw new InvalidTokenException(e.getMessage());
     }
@@ -158,7 +167,7 @@ public class TokenVerifier {
         .setRequireIssuedAt()
         .setRequireSubject()
         .setRequireJwtId()
-        .setAllowedClockSkewInSeconds(config.clockSkewSeconds())
+        .setAllowedClockSkewInSeconds((int) config.clockSkew().toSeconds())
         .setExpectedIssuer(config.issuer())
         .setExpectedAudience(config.audience())
         .build();

@@ -85,6 +85,8 @@ public final class FakeServices {
         "notifications",
         config.getValue("tessera.gateway.upstreams.notifications", String.class),
         1);
+    startInstances(
+        "inventory", config.getValue("tessera.gateway.upstreams.inventory", String.class), 2);
   }
 
   private void startInstances(String service, String urls, int howMany) {
@@ -151,6 +153,24 @@ public final class FakeServices {
               if (path.contains("/slow/")) {
                 // Longer than the gateway's 2 s timeout in the tests.
                 vertx.setTimer(4000, id -> response.end("{}"));
+                return;
+              }
+              if (path.contains("/shedding/")) {
+                // A healthy instance refusing work on purpose, as a bounded pool does.
+                response
+                    .setStatusCode(503)
+                    .putHeader("Retry-After", "1")
+                    .putHeader("Content-Type", "application/problem+json")
+                    .end(new JsonObject().put("status", 503).put("title", "busy").encode());
+                return;
+              }
+              if (path.contains("/broken-on-1/") && name.endsWith("-1")) {
+                response.setStatusCode(500).end();
+                return;
+              }
+              if (request.method().name().equals("DELETE")
+                  && path.equals("/api/identity/tokens/current")) {
+                response.setStatusCode(204).end();
                 return;
               }
               if (path.contains("/flaky/")
@@ -236,6 +256,15 @@ public final class FakeServices {
     }
   }
 
+  /** Sets {@code revocations:seeded}, as identity does once Redis holds every revocation. */
+  public static void markSeeded() {
+    io.quarkus.arc.Arc.container()
+        .instance(io.quarkus.redis.datasource.RedisDataSource.class)
+        .get()
+        .value(String.class)
+        .set("revocations:seeded", "1");
+  }
+
   /** Claims as identity issues them, for a fresh user. */
   public static JwtClaims claims() {
     JwtClaims claims = new JwtClaims();
@@ -247,6 +276,7 @@ public final class FakeServices {
     claims.setExpirationTime(
         NumericDate.fromSeconds(Instant.now().plus(Duration.ofMinutes(15)).getEpochSecond()));
     claims.setStringListClaim("roles", "user");
+    claims.setClaim("sid", UUID.randomUUID().toString());
     return claims;
   }
 
@@ -276,8 +306,12 @@ public final class FakeServices {
     }
   }
 
-  /** Waits until the gateway is ready (JWKS loaded, Redis reachable). */
+  /**
+   * Waits until the gateway is ready (JWKS loaded, Redis reachable), with Redis marked as holding
+   * every revocation, as identity marks it after seeding.
+   */
   public static void awaitReady() {
+    markSeeded();
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))

@@ -11,6 +11,7 @@ import java.util.Map;
  * Points the gateway at the shared real Redis, and at loopback ports where the tests run what
  * identity and the services publish ({@link FakeServices}): a JWKS and small upstream servers. Some
  * ports deliberately have nothing listening (a dead orders instance, a dead billing service).
+ * 127.0.0.1 is a trusted proxy; 127.0.0.2 (also loopback) is not.
  */
 public class GatewayTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,6 +29,9 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     config.put(
         "tessera.gateway.upstreams.orders", url(FreePorts.next()) + "," + url(FreePorts.next()));
     config.put("tessera.gateway.upstreams.notifications", url(FreePorts.next()));
+    // Two healthy instances of their own, for the per-instance circuit breakers.
+    config.put(
+        "tessera.gateway.upstreams.inventory", url(FreePorts.next()) + "," + url(FreePorts.next()));
     // Nothing listens for billing: its circuit opens.
     config.put("tessera.gateway.upstreams.billing", url(FreePorts.next()));
     config.put("tessera.gateway.jwt.jwks-min-refresh-interval", "3S");
@@ -38,8 +42,19 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     config.put("tessera.gateway.resilience.eject-for", "30S");
     config.put("tessera.gateway.rate-limit.groups.default.capacity", "1000");
     config.put("tessera.gateway.rate-limit.groups.default.refill-per-second", "1000");
-    config.put("tessera.gateway.rate-limit.groups.auth.capacity", "1000");
+    // Not the default group's size: a test can tell which group a request was counted in.
+    config.put("tessera.gateway.rate-limit.groups.auth.capacity", "900");
     config.put("tessera.gateway.rate-limit.groups.auth.refill-per-second", "1000");
+    // Every test client shares 127.0.0.1 and the token tests fail many on purpose; the flood test
+    // sends from addresses of its own (loopback is a trusted proxy, so X-Forwarded-For counts).
+    config.put("tessera.gateway.rate-limit.groups.auth-failures.capacity", "60");
+    config.put("tessera.gateway.rate-limit.groups.auth-failures.refill-per-second", "0.5");
+    config.put("tessera.gateway.trusted-proxies", "127.0.0.1/32");
+    config.put("tessera.gateway.body-read-timeout", "2S");
+    // Far longer than in production: a revocation that reaches a cached token here can only have
+    // come through the channel or the log-out, never through the cache running out.
+    config.put("tessera.gateway.revocation.cache-ttl", "30S");
+    config.put("tessera.gateway.revocation.resubscribe-delay", "2S");
     // Tight, per user: the 429 tests use fresh users on this group.
     config.put("tessera.gateway.rate-limit.groups.notifications.capacity", "5");
     config.put("tessera.gateway.rate-limit.groups.notifications.refill-per-second", "1");

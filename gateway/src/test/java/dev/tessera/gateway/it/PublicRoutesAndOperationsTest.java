@@ -8,7 +8,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(GatewayTestResource.class)
 class PublicRoutesAndOperationsTest {
+
+  /** /q/metrics, on the management interface (its own port; its root /q prefixes the value). */
+  @TestHTTPResource(value = "/metrics", management = true)
+  URL metricsUrl;
 
   static FakeServices services;
 
@@ -68,9 +74,19 @@ class PublicRoutesAndOperationsTest {
   }
 
   @Test
+  void metrics_are_on_the_management_port_and_not_on_the_api_port() {
+    assertThat(metricsUrl.getPath())
+        .as("the path the chart's ServiceMonitor scrapes")
+        .isEqualTo("/q/metrics");
+    assertThat(metricsUrl.getPort()).isNotEqualTo(io.restassured.RestAssured.port);
+    given().get(metricsUrl).then().statusCode(200);
+    given().get("/q/metrics").then().statusCode(404);
+  }
+
+  @Test
   void metrics_per_route_group_are_exposed() {
     given().get("/api/orders/catalog").then().statusCode(200);
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
     assertThat(metrics).contains("gateway_requests_seconds_bucket").contains("group=\"orders\"");
     // The SLO latency alert (helm/tessera PrometheusRule) reads this bucket.
     assertThat(metrics).containsPattern("http_server_requests_seconds_bucket\\{[^}]*le=\"0\\.5\"");

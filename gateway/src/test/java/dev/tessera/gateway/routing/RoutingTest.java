@@ -34,7 +34,23 @@ class RoutingTest {
         .isFalse();
     assertThat(table.route("GET", "/api/identity/users/me").orElseThrow().isPublic()).isFalse();
     assertThat(table.route("POST", "/api/orders/catalog").orElseThrow().isPublic()).isFalse();
-    assertThat(table.route("GET", "/api/orders/catalog/").orElseThrow().isPublic()).isFalse();
+  }
+
+  @Test
+  void every_spelling_the_upstream_resolves_to_an_auth_endpoint_lands_in_the_auth_group() {
+    for (String path :
+        List.of(
+            "/api/identity/tokens/",
+            "/api/identity/tokens//",
+            "/api/identity/Tokens",
+            "/api/IDENTITY/users/",
+            "/api/identity/tokens/refresh/",
+            "/api/identity/TOKENS/REFRESH")) {
+      assertThat(table.route("POST", path)).as(path).contains(new Route("identity", "auth", true));
+    }
+    assertThat(table.route("GET", "/api/orders/catalog/").orElseThrow().isPublic()).isTrue();
+    assertThat(table.route("POST", "/api/identity/tokens/current").orElseThrow().group())
+        .isEqualTo("identity");
   }
 
   @Test

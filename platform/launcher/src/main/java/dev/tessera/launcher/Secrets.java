@@ -6,21 +6,25 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Credentials of a local run, generated on first start and kept (owner-readable only) in the data
  * directory, so databases and the admin account survive restarts. Nothing here is ever in the
- * repository or in a log.
+ * repository or in a log: the admin password is shown once, on the terminal that ran {@code up}.
  */
 final class Secrets {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private final Path file;
   private final Properties values = new Properties();
@@ -98,9 +102,11 @@ final class Secrets {
     try {
       TesseraSystem.ensureDirectory(file.getParent());
       if (!Files.exists(file)) {
-        Files.createFile(file);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        // Created owner-only: there is no moment at which another user could open it.
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
       }
+      // A file left by an older launcher, or copied around, is made owner-only again.
+      Files.setPosixFilePermissions(file, OWNER_ONLY);
       try (Writer writer = Files.newBufferedWriter(file)) {
         values.store(writer, "Tessera local run: generated credentials (./tessera reset wipes)");
       }

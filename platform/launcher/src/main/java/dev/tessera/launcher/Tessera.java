@@ -1,6 +1,7 @@
 package dev.tessera.launcher;
 
 import dev.tessera.deadletters.DeadLetterTool;
+import dev.tessera.servers.Credentials;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -105,6 +107,7 @@ public final class Tessera {
     }
     LaunchOptions options = parse(args);
     TesseraSystem.ensureDirectory(dataDirectory);
+    ownerOnly(dataDirectory);
     TesseraSystem system = TesseraSystem.start(options, line -> out.println("  " + line));
     RunState state = RunState.write(system);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -125,6 +128,15 @@ public final class Tessera {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** Databases, logs and generated credentials are the owner's alone. */
+  static void ownerOnly(Path directory) {
+    try {
+      Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot restrict " + directory + ": " + e.getMessage(), e);
+    }
   }
 
   private LaunchOptions parse(List<String> args) {
@@ -167,33 +179,56 @@ public final class Tessera {
   }
 
   private void printWelcome(TesseraSystem system) {
-    String gw = system.gatewayUrl();
+    // The password goes to a terminal only: `up --detach` sends this output to launcher.log, and
+    // then the script prints the password itself, once, from secrets.properties.
     out.println(
-        """
+        welcome(
+            system.gatewayUrl(),
+            system.mailUrl(),
+            system.admin(),
+            dataDirectory,
+            System.console() != null));
+  }
 
-        Tessera is up.
+  /**
+   * What {@code up} prints once the system is ready; the admin password only when {@code
+   * showPassword} (the output is a terminal), else where to find it.
+   */
+  static String welcome(
+      String gw, String mailUrl, Credentials admin, Path dataDirectory, boolean showPassword) {
+    Path secrets = dataDirectory.resolve("secrets.properties");
+    String adminLine =
+        showPassword
+            ? admin.username()
+                + " / "
+                + admin.password()
+                + "   (generated; kept in "
+                + secrets
+                + ")"
+            : admin.username() + "   (password: admin.password in " + secrets + ")";
+    return """
 
-          gateway     %s
-          API docs    %s/q/swagger-ui
-          mail        %s   (or ./tessera mail)
-          admin       %s / %s   (generated; kept in %s)
-          data, logs  %s
+    Tessera is up.
 
-        Try it:
+      gateway     %s
+      API docs    %s/q/swagger-ui
+      mail        %s   (or ./tessera mail)
+      admin       %s
+      data, logs  %s
 
-          %s
+    Try it:
 
-        ./tessera status · ./tessera logs orders-1 · ./tessera down (or Ctrl-C)
-        """
-            .formatted(
-                gw,
-                gw,
-                system.mailUrl(),
-                system.admin().username(),
-                system.admin().password(),
-                dataDirectory.resolve("secrets.properties"),
-                dataDirectory,
-                Tour.forGateway(gw).strip().replace("\n", "\n  ")));
+      %s
+
+    ./tessera status · ./tessera logs orders-1 · ./tessera down (or Ctrl-C)
+    """
+        .formatted(
+            gw,
+            gw,
+            mailUrl,
+            adminLine,
+            dataDirectory,
+            Tour.forGateway(gw).strip().replace("\n", "\n  "));
   }
 
   private int status() {

@@ -173,6 +173,10 @@ public final class TesseraSystem implements AutoCloseable {
     Map<String, String> environment = new LinkedHashMap<>();
     properties.put("quarkus.http.port", Integer.toString(port));
     properties.put("quarkus.http.host", "127.0.0.1");
+    // The management interface (/q/metrics) would take port 9000 in every process: let each take
+    // a free one (its log names it), on loopback like the API.
+    properties.put("quarkus.management.host", "127.0.0.1");
+    properties.put("quarkus.management.port", "0");
     properties.put("kafka.bootstrap.servers", servers.kafka().bootstrapServers());
     properties.put("quarkus.redis.hosts", servers.redis().uri());
     properties.put("quarkus.mailer.host", servers.smtp().host());

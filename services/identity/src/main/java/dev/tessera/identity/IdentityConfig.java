@@ -38,6 +38,20 @@ public interface IdentityConfig {
    */
   Optional<List<String>> previousPublicKeys();
 
+  /** Where password hashes run ({@code HashingPool}). */
+  Hashing hashing();
+
+  /** Bounds of the password-hashing pool: each running hash holds ~19 MiB of heap. */
+  interface Hashing {
+    /** Hashes that run at once (threads). */
+    @WithDefault("2")
+    int threads();
+
+    /** Hashes that may wait for a thread; beyond them a password check is refused with 503. */
+    @WithDefault("16")
+    int queue();
+  }
+
   /** The administrator created at startup, when both e-mail and password are configured. */
   Admin admin();
 

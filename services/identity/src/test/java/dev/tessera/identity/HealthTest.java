@@ -10,7 +10,9 @@ import dev.tessera.testing.OutboxCapture;
 import dev.tessera.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +21,10 @@ import org.junit.jupiter.api.Test;
     value = TesseraTestResource.class,
     initArgs = @ResourceArg(name = "service", value = "identity"))
 class HealthTest {
+
+  /** /q/metrics, on the management interface (its own port; its root /q prefixes the value). */
+  @TestHTTPResource(value = "/metrics", management = true)
+  URL metrics;
 
   @BeforeAll
   static void captureOutbox() {
@@ -47,7 +53,7 @@ class HealthTest {
         .body("paths", org.hamcrest.Matchers.hasKey("/api/identity/tokens"));
     given().get("/api/identity/.well-known/jwks.json").then().statusCode(200);
     given()
-        .get("/q/metrics")
+        .get(metrics)
         .then()
         .statusCode(200)
         .body(org.hamcrest.Matchers.containsString("http_server_requests"));

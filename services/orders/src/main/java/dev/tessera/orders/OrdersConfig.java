@@ -22,7 +22,7 @@ public interface OrdersConfig {
 
   /** How long an order may wait for its payment. */
   interface Saga {
-    /** An order not confirmed this long after it was placed is cancelled: payment-timeout. */
+    /** An order not confirmed this long after it was placed is cancelled: payment_timeout. */
     @WithDefault("15M")
     Duration paymentDeadline();
 

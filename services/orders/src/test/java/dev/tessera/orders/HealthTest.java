@@ -9,7 +9,9 @@ import dev.tessera.testing.OutboxCapture;
 import dev.tessera.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,10 @@ import org.junit.jupiter.api.Test;
     initArgs = @ResourceArg(name = "service", value = "orders"))
 @QuarkusTestResource(TestTokens.class)
 class HealthTest {
+
+  /** /q/metrics, on the management interface (its own port; its root /q prefixes the value). */
+  @TestHTTPResource(value = "/metrics", management = true)
+  URL metrics;
 
   @BeforeAll
   static void captureOutbox() {
@@ -52,7 +58,7 @@ class HealthTest {
         .statusCode(200)
         .body("paths.'/api/orders'.post", org.hamcrest.Matchers.notNullValue());
     given()
-        .get("/q/metrics")
+        .get(metrics)
         .then()
         .statusCode(200)
         .body(org.hamcrest.Matchers.containsString("jvm_memory"));

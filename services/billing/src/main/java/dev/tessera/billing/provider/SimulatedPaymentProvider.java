@@ -5,6 +5,7 @@ import dev.tessera.billing.domain.PaymentMethod;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -40,7 +41,7 @@ public class SimulatedPaymentProvider implements PaymentProvider {
   private static final String CHARGE =
       "insert into simulated_provider_charge (idempotency_key, charge_id, reference, amount,"
           + " currency, approved, decline_code) values ($1, $2, $3, $4, $5, $6, $7)"
-          + " on conflict (idempotency_key) do nothing";
+          + " on conflict (idempotency_key) do nothing returning charge_id, approved, decline_code";
 
   private static final String FIND_CHARGE =
       "select charge_id, approved, decline_code from simulated_provider_charge"
@@ -85,7 +86,6 @@ public class SimulatedPaymentProvider implements PaymentProvider {
                     request.idempotencyKey(),
                     () -> {
                       String decline = declineCode(request.paymentMethod());
-                      // Another call with this key may have won: its charge is the answer.
                       return pool.preparedQuery(CHARGE)
                           .execute(
                               Tuple.from(
@@ -97,13 +97,14 @@ public class SimulatedPaymentProvider implements PaymentProvider {
                                       request.currency(),
                                       decline == null,
                                       decline)))
-                          .invoke(
-                              rows -> {
-                                if (rows.rowCount() > 0) {
-                                  LOG.debugf("charged %s: %s", request.reference(), decline);
-                                }
-                              })
-                          .chain(() -> findCharge(request.idempotencyKey()))
+                          .map(SimulatedPaymentProvider::charge)
+                          // Nothing inserted: an earlier call with this key charged, and that
+                          // charge is the answer.
+                          .chain(
+                              charged ->
+                                  charged.isPresent()
+                                      ? Uni.createFrom().item(charged)
+                                      : findCharge(request.idempotencyKey()))
                           .map(Optional::orElseThrow);
                     }));
   }
@@ -141,19 +142,18 @@ public class SimulatedPaymentProvider implements PaymentProvider {
   private Uni<Optional<ChargeResult>> findCharge(String idempotencyKey) {
     return pool.preparedQuery(FIND_CHARGE)
         .execute(Tuple.of(idempotencyKey))
-        .map(
-            rows -> {
-              var it = rows.iterator();
-              if (!it.hasNext()) {
-                return Optional.empty();
-              }
-              Row row = it.next();
-              return Optional.of(
-                  new ChargeResult(
-                      row.getString("charge_id"),
-                      row.getBoolean("approved"),
-                      row.getString("decline_code")));
-            });
+        .map(SimulatedPaymentProvider::charge);
+  }
+
+  private static Optional<ChargeResult> charge(RowSet<Row> rows) {
+    var it = rows.iterator();
+    if (!it.hasNext()) {
+      return Optional.empty();
+    }
+    Row row = it.next();
+    return Optional.of(
+        new ChargeResult(
+            row.getString("charge_id"), row.getBoolean("approved"), row.getString("decline_code")));
   }
 
   private <T> Uni<T> answer(String key, Supplier<Uni<T>> work) {

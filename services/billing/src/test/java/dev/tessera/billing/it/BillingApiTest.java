@@ -16,9 +16,11 @@ import dev.tessera.contracts.orders.OrderPlaced;
 import dev.tessera.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,10 @@ import org.junit.jupiter.api.Test;
     initArgs = @ResourceArg(name = TesseraTestResource.SERVICE, value = Billing.SERVICE))
 @QuarkusTestResource(JwtKeys.class)
 class BillingApiTest {
+
+  /** /q/metrics, on the management interface (its own port; its root /q prefixes the value). */
+  @TestHTTPResource(value = "/metrics", management = true)
+  URL metricsUrl;
 
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -260,7 +266,7 @@ class BillingApiTest {
     OrderPlaced order = order(userId);
     produce(order);
     await().atMost(DEADLINE).until(() -> "SUCCEEDED".equals(paymentStatus(order.orderId())));
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
     assertThat(metrics).contains("billing_charges_total{outcome=\"succeeded\"");
   }
 

@@ -161,10 +161,13 @@ class MoneyNeverKeptTest {
 
     // While the lookup is out, another instance refunds the payment and commits.
     UUID paymentId = (UUID) Billing.payment(o.orderId()).get("id");
-    Billing.update(
-        "update payment set status = 'REFUNDED', provider_charge_id = 'ch_other',"
-            + " next_attempt_at = null where id = ?",
-        paymentId);
+    assertThat(
+            Billing.update(
+                "update payment set status = 'REFUNDED', provider_charge_id = 'ch_other',"
+                    + " next_attempt_at = null where id = ? and provider_charge_id is null",
+                paymentId))
+        .as("the other instance refunds while this one's look-up is still out")
+        .isEqualTo(1);
     Billing.update(
         "insert into refund (id, payment_id, amount, currency, provider_refund_id)"
             + " values (?, ?, 3999, 'EUR', 're_other')",

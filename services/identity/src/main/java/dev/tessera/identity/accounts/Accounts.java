@@ -14,6 +14,7 @@ import dev.tessera.identity.events.UserEvents;
 import dev.tessera.identity.persistence.IdentityStore;
 import dev.tessera.identity.persistence.RefreshTokenEntity;
 import dev.tessera.identity.persistence.UserEntity;
+import dev.tessera.identity.security.HashingPool;
 import dev.tessera.identity.security.LoginThrottle;
 import dev.tessera.identity.security.OpaqueTokens;
 import dev.tessera.identity.security.PasswordHasher;
@@ -23,21 +24,19 @@ import dev.tessera.identity.security.TokenIssuer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
  * The account use cases: sign-up, log-in, refresh, log-out, profile, password change and
- * suspension. Slow password hashing runs on a worker thread; everything else stays on the event
- * loop with Hibernate Reactive.
+ * suspension. Slow password hashing runs on the bounded {@link HashingPool}; everything else stays
+ * on the event loop with Hibernate Reactive.
  */
 // Created at startup, on the main thread: key generation and the dummy hash are slow, and must
 // not run on an event loop at the first request.
@@ -56,7 +55,7 @@ public class Accounts {
   private final Revocations revocations;
   private final LoginThrottle throttle;
   private final IdentityConfig config;
-  private final Vertx vertx;
+  private final HashingPool hashing;
   private final MeterRegistry metrics;
   private final PasswordHasher hasher = new PasswordHasher();
   private final TokenIssuer issuer;
@@ -71,7 +70,7 @@ public class Accounts {
       LoginThrottle throttle,
       SigningKeys keys,
       IdentityConfig config,
-      Vertx vertx,
+      HashingPool hashing,
       MeterRegistry metrics) {
     this.sessions = sessions;
     this.store = store;
@@ -79,7 +78,7 @@ public class Accounts {
     this.revocations = revocations;
     this.throttle = throttle;
     this.config = config;
-    this.vertx = vertx;
+    this.hashing = hashing;
     this.metrics = metrics;
     this.issuer = new TokenIssuer(keys);
     this.dummyHash = hasher.hash(OpaqueTokens.newToken());
@@ -89,7 +88,8 @@ public class Accounts {
   public Uni<UserEntity> signUp(String email, String password, String displayName) {
     String normalised = SignUpRules.normaliseEmail(email);
     SignUpRules.checkSignUp(normalised, password, displayName);
-    return blocking(() -> hasher.hash(password))
+    return hashing
+        .run(() -> hasher.hash(password))
         .flatMap(
             hash ->
                 create(normalised, displayName.strip(), hash, List.of(Role.USER), Instant.now()))
@@ -138,8 +138,21 @@ public class Accounts {
       throw new InvalidInputException(missing);
     }
     String normalised = SignUpRules.normaliseEmail(email);
+    return throttled(
+        normalised,
+        Uni.createFrom()
+            .deferred(() -> sessions.withSession(s -> store.findUserByEmail(s, normalised)))
+            .flatMap(user -> checkPassword(user, password, normalised)));
+  }
+
+  /**
+   * Runs {@code attempt} under a reservation of the address's throttle: refused with {@code 429}
+   * when the address has used its failures, and the reservation given back when the attempt ends
+   * without a verdict on the password (overload, outage). A wrong password keeps it.
+   */
+  private <T> Uni<T> throttled(String normalisedEmail, Uni<T> attempt) {
     return throttle
-        .retryAfter(normalised)
+        .reserve(normalisedEmail)
         .flatMap(
             wait -> {
               if (wait > 0) {
@@ -149,14 +162,21 @@ public class Accounts {
                         new AccountException(
                             Kind.TOO_MANY_ATTEMPTS, "too many failed log-ins", wait));
               }
-              return sessions
-                  .withSession(session -> store.findUserByEmail(session, normalised))
-                  .flatMap(user -> checkPassword(user, password, normalised));
+              return attempt
+                  .onFailure(e -> !Accounts.judgedThePassword(e))
+                  .call(() -> throttle.release(normalisedEmail));
             });
   }
 
+  /** Whether a failure came after the password was found wrong (so the attempt counts). */
+  private static boolean judgedThePassword(Throwable failure) {
+    return failure instanceof AccountException a && a.kind() == Kind.INVALID_CREDENTIALS
+        || failure instanceof WrongCurrentPassword;
+  }
+
   private Uni<IssuedTokens> checkPassword(UserEntity user, String password, String normalised) {
-    return blocking(
+    return hashing
+        .run(
             () -> {
               // Always one full verification, so timing does not tell whether the e-mail is
               // known.
@@ -168,19 +188,17 @@ public class Accounts {
             ok -> {
               if (!ok) {
                 countLogin("invalid");
-                return throttle
-                    .failed(normalised)
-                    .chain(
-                        () ->
-                            Uni.createFrom()
-                                .failure(
-                                    new AccountException(
-                                        Kind.INVALID_CREDENTIALS, "invalid credentials")));
+                return Uni.createFrom()
+                    .failure(new AccountException(Kind.INVALID_CREDENTIALS, "invalid credentials"));
               }
               if (user.status == UserStatus.SUSPENDED) {
                 countLogin("suspended");
-                return Uni.createFrom()
-                    .failure(new AccountException(Kind.SUSPENDED, "user suspended"));
+                return throttle
+                    .succeeded(normalised)
+                    .chain(
+                        () ->
+                            Uni.createFrom()
+                                .failure(new AccountException(Kind.SUSPENDED, "user suspended")));
               }
               countLogin("success");
               return throttle
@@ -254,18 +272,23 @@ public class Accounts {
             });
   }
 
-  /** Logs out: this access token dies everywhere, and so does its refresh-token family. */
-  public Uni<Void> logOut(String jti, long expiresAtEpochSeconds, UUID family) {
-    long remaining = Math.max(1, expiresAtEpochSeconds - Instant.now().getEpochSecond() + 1);
-    Uni<Void> revokeJti = revocations.revokeToken(jti, remaining);
-    if (family == null) {
-      return revokeJti;
-    }
-    return revokeJti.chain(
-        () ->
-            sessions
-                .withTransaction(session -> store.revokeFamily(session, family, Instant.now()))
-                .replaceWithVoid());
+  /**
+   * Logs out: every access token of the session ({@code sid}) dies everywhere, and so does the
+   * session's refresh-token family. A token without a session only revokes itself.
+   */
+  public Uni<Void> logOut(String jti, Instant expiresAt, UUID sessionId) {
+    // No token of the session outlives one lifetime from now (iat may be the cut-off, 1 s ahead).
+    Instant latestExpiry = Instant.now().plus(config.accessTokenTtl()).plusSeconds(1);
+    return sessions.withTransaction(
+        session -> {
+          Uni<Void> token = revocations.revokeToken(session, jti, expiresAt);
+          if (sessionId == null) {
+            return token;
+          }
+          return token
+              .chain(() -> store.revokeFamily(session, sessionId, Instant.now()))
+              .chain(() -> revocations.revokeSession(session, sessionId, latestExpiry));
+        });
   }
 
   /** The user's profile. */
@@ -304,19 +327,26 @@ public class Accounts {
     return profile(userId)
         .flatMap(
             user ->
-                blocking(
-                        () -> {
-                          List<FieldError> errors = new ArrayList<>();
-                          if (!hasher.verify(currentPassword, user.passwordHash)) {
-                            errors.add(new FieldError("currentPassword", "is not correct"));
-                          }
-                          errors.addAll(
-                              SignUpRules.checkPassword("newPassword", newPassword, user.email));
-                          if (!errors.isEmpty()) {
-                            throw new InvalidInputException(errors);
-                          }
-                          return hasher.hash(newPassword);
-                        })
+                throttled(
+                        user.email,
+                        hashing
+                            .run(
+                                () -> {
+                                  if (!hasher.verify(currentPassword, user.passwordHash)) {
+                                    return null;
+                                  }
+                                  List<FieldError> errors =
+                                      SignUpRules.checkPassword(
+                                          "newPassword", newPassword, user.email);
+                                  if (!errors.isEmpty()) {
+                                    throw new InvalidInputException(errors);
+                                  }
+                                  return hasher.hash(newPassword);
+                                })
+                            .onItem()
+                            .ifNull()
+                            .failWith(WrongCurrentPassword::new)
+                            .call(() -> throttle.succeeded(user.email)))
                     .flatMap(
                         hash -> {
                           Instant now = Instant.now();
@@ -337,7 +367,8 @@ public class Accounts {
                                       .chain(
                                           () ->
                                               revocations.cutOff(
-                                                  userId.toString(),
+                                                  session,
+                                                  userId,
                                                   cutoff,
                                                   config.accessTokenTtl())));
                         }));
@@ -373,7 +404,7 @@ public class Accounts {
                           .chain(
                               () ->
                                   revocations.cutOff(
-                                      userId.toString(), cutoff, config.accessTokenTtl()))
+                                      session, userId, cutoff, config.accessTokenTtl()))
                           .replaceWith(user);
                     }));
   }
@@ -435,12 +466,6 @@ public class Accounts {
                 access, refresh, claims.expiresAt().getEpochSecond() - now.getEpochSecond()));
   }
 
-  private <T> Uni<T> blocking(Supplier<T> work) {
-    // executeBlocking runs on a worker and resumes on the caller's Vert.x context, where
-    // Hibernate Reactive needs to continue.
-    return vertx.executeBlocking(Uni.createFrom().item(work), false);
-  }
-
   private void countLogin(String outcome) {
     metrics.counter("identity.logins", "outcome", outcome).increment();
   }
@@ -462,6 +487,13 @@ public class Accounts {
       }
     }
     return false;
+  }
+
+  /** The current password given for a password change is wrong: counted by the throttle. */
+  private static final class WrongCurrentPassword extends InvalidInputException {
+    WrongCurrentPassword() {
+      super("currentPassword", "is not correct");
+    }
   }
 
   /** The outcome of a rotation attempt, decided inside the transaction. */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tessera.identity.accounts.AccountException;
 import dev.tessera.identity.domain.FieldError;
 import dev.tessera.identity.domain.InvalidInputException;
+import dev.tessera.identity.security.HashingPool;
+import dev.tessera.identity.security.LoginThrottle;
 import dev.tessera.identity.security.RevocationCheck.RevocationUnavailableException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -89,13 +91,43 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response revocationUnavailable(RevocationUnavailableException e, UriInfo uri) {
-    LOG.warn("Revocation store unavailable", e);
-    return Problems.problem(
-        503,
-        "unavailable",
-        "Service unavailable",
-        "Tokens cannot be checked right now; try again shortly.",
-        path(uri));
+    LOG.warnf("Revocation store unavailable: %s", e.getCause());
+    return Response.fromResponse(
+            Problems.problem(
+                503,
+                "unavailable",
+                "Service unavailable",
+                "Tokens cannot be checked right now; try again shortly.",
+                path(uri)))
+        .header("Retry-After", "5")
+        .build();
+  }
+
+  @ServerExceptionMapper
+  public Response busy(HashingPool.Busy e, UriInfo uri) {
+    return Response.fromResponse(
+            Problems.problem(
+                503,
+                "busy",
+                "Too busy",
+                "Too many password checks are in progress; try again shortly.",
+                path(uri)))
+        .header("Retry-After", "1")
+        .build();
+  }
+
+  @ServerExceptionMapper
+  public Response throttleUnavailable(LoginThrottle.Unavailable e, UriInfo uri) {
+    LOG.warnf("Refusing a password check: %s", e.getMessage());
+    return Response.fromResponse(
+            Problems.problem(
+                503,
+                "unavailable",
+                "Service unavailable",
+                "Passwords cannot be checked right now; try again shortly.",
+                path(uri)))
+        .header("Retry-After", "5")
+        .build();
   }
 
   // Listed one by one: Quarkus REST brings mappers for the specific Jackson exceptions, and the
@@ -143,6 +175,12 @@ public class ProblemMappers {
       }
       if (t instanceof AuthenticationFailedException a) {
         return unauthenticated(a, uri);
+      }
+      if (t instanceof HashingPool.Busy b) {
+        return busy(b, uri);
+      }
+      if (t instanceof LoginThrottle.Unavailable u) {
+        return throttleUnavailable(u, uri);
       }
     }
     LOG.error("Unexpected failure", e);

@@ -15,6 +15,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -50,15 +51,15 @@ public class TokenResource {
         .map(TokenResource::tokens);
   }
 
-  /** Logs out: this access token and its refresh-token family die everywhere. */
+  /** Logs out: every access token of this session and its refresh-token family die everywhere. */
   @DELETE
   @Path("/current")
   @Authenticated
   public Uni<Response> logOut() {
     String sid = jwt.getClaim("sid");
-    UUID family = sid == null ? null : UUID.fromString(sid);
+    UUID session = sid == null ? null : UUID.fromString(sid);
     return accounts
-        .logOut(jwt.getTokenID(), jwt.getExpirationTime(), family)
+        .logOut(jwt.getTokenID(), Instant.ofEpochSecond(jwt.getExpirationTime()), session)
         .replaceWith(Response.noContent().build());
   }
 

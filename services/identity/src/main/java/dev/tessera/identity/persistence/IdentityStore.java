@@ -3,6 +3,7 @@ package dev.tessera.identity.persistence;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.hibernate.LockMode;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -49,6 +50,37 @@ public class IdentityStore {
                 + " where userId = :user and revokedAt is null")
         .setParameter("now", now)
         .setParameter("user", userId)
+        .executeUpdate();
+  }
+
+  /** Records a revocation entry; a later one for the same key wins, and never shortens it. */
+  public Uni<Integer> saveRevocation(
+      Mutiny.Session session, String key, String value, Instant expiresAt) {
+    return session
+        .createNativeQuery(
+            "insert into revocations (redis_key, value, expires_at) values (:key, :value, :until)"
+                + " on conflict (redis_key) do update set value = excluded.value,"
+                + " expires_at = greatest(revocations.expires_at, excluded.expires_at)")
+        .setParameter("key", key)
+        .setParameter("value", value)
+        .setParameter("until", expiresAt)
+        .executeUpdate();
+  }
+
+  /** Every revocation entry still needed at {@code now}. */
+  public Uni<List<RevocationEntity>> liveRevocations(Mutiny.Session session, Instant now) {
+    return session
+        .createSelectionQuery(
+            "from RevocationEntity where expiresAt > :now", RevocationEntity.class)
+        .setParameter("now", now)
+        .getResultList();
+  }
+
+  /** Deletes the entries no token needs any more. */
+  public Uni<Integer> deleteExpiredRevocations(Mutiny.Session session, Instant now) {
+    return session
+        .createMutationQuery("delete from RevocationEntity where expiresAt <= :now")
+        .setParameter("now", now)
         .executeUpdate();
   }
 }

@@ -2,32 +2,39 @@ package dev.tessera.identity.security;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Slows down password guessing: after {@code max-failures} failed log-ins for one e-mail address
- * within the window, further attempts for it are refused until the window ends — whether the
+ * Slows down password guessing: at most {@code max-failures} wrong passwords for one e-mail address
+ * within the window; further attempts for it are refused until the window ends — whether the
  * address exists or not, and whether the next password is right or not, so the refusal tells an
- * attacker nothing. Counters live in Redis (shared by all instances) under {@code
- * login:failures:<sha256(email)>}, so addresses are not stored in clear.
+ * attacker nothing. Log-in and password change share the budget of the address. Counters live in
+ * Redis (shared by all instances) under {@code login:failures:<sha256(email)>}, so addresses are
+ * not stored in clear.
  *
- * <p>Redis unavailable: the throttle fails open (log-in keeps working) and says so in the log.
+ * <p>An attempt is reserved before the password is checked, in one Redis script that checks and
+ * counts, so parallel guesses cannot all slip past one check. Redis unavailable: the attempt is
+ * refused ({@link Unavailable}), never let through unthrottled.
  */
 @ApplicationScoped
 public class LoginThrottle {
 
   private static final Logger LOG = Logger.getLogger(LoginThrottle.class);
   private static final String PREFIX = "login:failures:";
+  private static final String SCRIPT = script();
 
-  private final ReactiveValueCommands<String, Long> counters;
+  private final ReactiveRedisDataSource redis;
   private final ReactiveKeyCommands<String> keys;
-  private final int maxFailures;
-  private final Duration window;
+  private final String maxFailures;
+  private final String windowSeconds;
 
   LoginThrottle(
       ReactiveRedisDataSource redis,
@@ -35,51 +42,65 @@ public class LoginThrottle {
           int maxFailures,
       @ConfigProperty(name = "tessera.identity.login.failure-window", defaultValue = "PT15M")
           Duration window) {
-    this.counters = redis.value(String.class, Long.class);
+    this.redis = redis;
     this.keys = redis.key(String.class);
-    this.maxFailures = maxFailures;
-    this.window = window;
+    this.maxFailures = Integer.toString(maxFailures);
+    this.windowSeconds = Long.toString(window.toSeconds());
   }
 
-  /** Seconds until {@code email} may try again, or 0 if it may try now. */
-  public Uni<Long> retryAfter(String normalisedEmail) {
-    String key = key(normalisedEmail);
-    return counters
-        .get(key)
-        .flatMap(
-            count ->
-                count == null || count < maxFailures
-                    ? Uni.createFrom().item(0L)
-                    : keys.ttl(key).map(ttl -> Math.max(1L, ttl)))
-        .onFailure()
-        .recoverWithItem(
-            e -> {
-              LOG.warnf("Login throttle unavailable, not throttling: %s", e.getMessage());
-              return 0L;
-            });
+  /**
+   * Reserves one attempt for {@code normalisedEmail}, counted as a failure until {@link #succeeded}
+   * or {@link #release}: the seconds to wait (the attempt is refused), or 0 (go ahead).
+   */
+  public Uni<Long> reserve(String normalisedEmail) {
+    return call("reserve", normalisedEmail);
   }
 
-  /** Counts a failed attempt; the window starts at the first failure. */
-  public Uni<Void> failed(String normalisedEmail) {
-    String key = key(normalisedEmail);
-    return counters
-        .incr(key)
-        .flatMap(
-            count ->
-                count == 1
-                    ? keys.expire(key, window).replaceWithVoid()
-                    : Uni.createFrom().voidItem())
+  /** Gives back a reservation whose password was never judged (overload, outage). */
+  public Uni<Void> release(String normalisedEmail) {
+    return call("release", normalisedEmail)
         .onFailure()
-        .recoverWithNull()
+        // The reservation then expires with the window: a slower throttle, never a weaker one.
+        .recoverWithItem(0L)
         .replaceWithVoid();
   }
 
-  /** Forgets the failures after a successful log-in. */
+  /** Forgets the failures after the right password. */
   public Uni<Void> succeeded(String normalisedEmail) {
-    return keys.del(key(normalisedEmail)).onFailure().recoverWithNull().replaceWithVoid();
+    return keys.del(key(normalisedEmail))
+        .onFailure()
+        .recoverWithItem(
+            e -> {
+              LOG.warnf("Could not reset the log-in throttle: %s", e.getMessage());
+              return 0;
+            })
+        .replaceWithVoid();
+  }
+
+  private Uni<Long> call(String action, String normalisedEmail) {
+    return redis
+        .execute("EVAL", SCRIPT, "1", key(normalisedEmail), action, maxFailures, windowSeconds)
+        .map(response -> response.toLong())
+        .onFailure()
+        .transform(Unavailable::new);
   }
 
   private static String key(String normalisedEmail) {
     return PREFIX + OpaqueTokens.hash(normalisedEmail);
+  }
+
+  private static String script() {
+    try (InputStream in = LoginThrottle.class.getResourceAsStream("/redis/login-throttle.lua")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The throttle's store cannot be asked: the attempt is refused (503), not let through. */
+  public static final class Unavailable extends RuntimeException {
+    Unavailable(Throwable cause) {
+      super("log-in throttle unavailable: " + cause.getMessage(), cause, false, false);
+    }
   }
 }

@@ -13,7 +13,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  *
  * <p>Parameters are OWASP's minimum for Argon2id (19 MiB, 2 passes, 1 lane); they are stored in
  * every hash, so raising them later only affects new hashes. Hashing is slow on purpose (tens of
- * milliseconds): callers run it on a worker thread, never on the event loop.
+ * milliseconds) and holds ~19 MiB while it runs: callers run it on the bounded {@link HashingPool},
+ * never on the event loop.
  */
 public final class PasswordHasher {
 

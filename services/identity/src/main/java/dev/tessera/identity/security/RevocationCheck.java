@@ -31,9 +31,10 @@ public class RevocationCheck implements SecurityIdentityAugmentor {
       return Uni.createFrom().failure(new AuthenticationFailedException("token lacks jti or sub"));
     }
     return revocations
-        .isRevoked(jwt.getTokenID(), jwt.getSubject(), jwt.getIssuedAtTime())
+        .isRevoked(jwt.getTokenID(), jwt.getClaim("sid"), jwt.getSubject(), jwt.getIssuedAtTime())
         .onFailure()
-        // Fail closed: without Redis a revoked token cannot be told from a live one.
+        // Fail closed: without Redis, or with a Redis not yet re-seeded, a revoked token cannot be
+        // told from a live one.
         .transform(e -> new RevocationUnavailableException(e))
         .flatMap(
             revoked ->

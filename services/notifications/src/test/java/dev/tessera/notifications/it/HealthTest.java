@@ -7,7 +7,9 @@ import static org.hamcrest.Matchers.hasKey;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import org.junit.jupiter.api.Test;
 
 /** The operational endpoints, on the real servers. */
@@ -16,6 +18,10 @@ import org.junit.jupiter.api.Test;
     value = NotificationsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = TestSupport.SERVICE))
 class HealthTest {
+
+  /** /q/metrics, on the management interface (its own port; its root /q prefixes the value). */
+  @TestHTTPResource(value = "/metrics", management = true)
+  URL metrics;
 
   @Test
   void reports_itself_live_and_ready_with_database_and_smtp_checks() {
@@ -38,6 +44,6 @@ class HealthTest {
         .body("paths", hasKey("/api/notifications"))
         .body("paths", hasKey("/api/notifications/{id}/read"))
         .body("paths", hasKey("/api/notifications/preferences"));
-    given().get("/q/metrics").then().statusCode(200);
+    given().get(metrics).then().statusCode(200);
   }
 }

@@ -29,8 +29,10 @@ import dev.tessera.contracts.orders.OrderConfirmed;
 import dev.tessera.notifications.domain.MessageIds;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.mail.internet.MimeMessage;
+import java.net.URL;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,10 @@ import org.junit.jupiter.api.Test;
     value = NotificationsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = TestSupport.SERVICE))
 class NotificationFlowTest {
+
+  /** /q/metrics, on the management interface (its own port; its root /q prefixes the value). */
+  @TestHTTPResource(value = "/metrics", management = true)
+  URL metrics;
 
   @Test
   void a_registered_user_gets_a_welcome_notification_and_one_email() throws Exception {
@@ -68,7 +74,7 @@ class NotificationFlowTest {
         .body("nextCursor", equalTo(null));
     await().atMost(DEADLINE).until(() -> "sent".equals(emailStatus(eventId)));
     given()
-        .get("/q/metrics")
+        .get(metrics)
         .then()
         .statusCode(200)
         .body(containsString("tessera_notifications_emails_sent_total"));

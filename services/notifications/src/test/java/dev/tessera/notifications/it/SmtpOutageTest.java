@@ -17,7 +17,9 @@ import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.identity.UserRegistered;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,10 @@ import org.junit.jupiter.api.Test;
     value = NotificationsTestResource.class,
     initArgs = @ResourceArg(name = "service", value = TestSupport.SERVICE))
 class SmtpOutageTest {
+
+  /** /q/metrics, on the management interface (its own port; its root /q prefixes the value). */
+  @TestHTTPResource(value = "/metrics", management = true)
+  URL metrics;
 
   SmtpRelay smtp;
 
@@ -68,7 +74,7 @@ class SmtpOutageTest {
     assertThat(mailTo(user.email())).hasSize(1);
     given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("smtp"));
     given()
-        .get("/q/metrics")
+        .get(metrics)
         .then()
         .body(org.hamcrest.Matchers.containsString("tessera_notifications_emails_failed_total"));
   }

@@ -1,0 +1,307 @@
+package dev.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.launcher.Services;
+import dev.tessera.launcher.TesseraSystem;
+import dev.tessera.servers.FreePorts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway against abusive clients, through the real whole system: a route group's limit that a
+ * trailing slash must not step around, revocation that holds on the very next request, and request
+ * smuggling. (What needs fakes — forged-token floods, slow bodies, untrusted proxies, lost
+ * subscriptions, tokens at exp + skew — is in the gateway module's tests.)
+ */
+class GatewaySecurityIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> PROTECTED_ROUTES =
+      List.of(
+          "/api/identity/users/me",
+          "/api/orders?limit=1",
+          "/api/billing/account",
+          "/api/notifications");
+
+  private final TesseraSystem system = WholeSystem.get();
+  private final GatewayClient gateway = WholeSystem.gateway();
+
+  /**
+   * A loopback address of this test's own: the gateway keys anonymous limits by client address, and
+   * every other test connects from 127.0.0.1.
+   */
+  private static String ownAddress() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "127."
+        + (1 + random.nextInt(250))
+        + "."
+        + random.nextInt(256)
+        + "."
+        + (2 + random.nextInt(250));
+  }
+
+  @Test
+  void trailing_slash_variants_of_the_auth_endpoints_are_held_to_the_auth_groups_10()
+      throws Exception {
+    String from = ownAddress();
+    String[] paths = {
+      "/api/identity/tokens/", "/api/identity/users/", "/api/identity/tokens/refresh/",
+    };
+    List<String> answers = new ArrayList<>();
+    int firstRefusal = -1;
+    for (int i = 0; i < 12 && firstRefusal < 0; i++) {
+      String body =
+          JSON.writeValueAsString(
+              Map.of(
+                  "email",
+                  "slash-" + UUID.randomUUID() + "@example.com",
+                  "password",
+                  "not-the-password-" + i,
+                  "displayName",
+                  "Slash",
+                  "refreshToken",
+                  "not-a-refresh-token"));
+      String answer = raw(from, post(paths[i % paths.length], body), 2_000);
+      answers.add(firstLine(answer));
+      assertThat(header(answer, "RateLimit-Limit")).as(answer).isEqualTo("10");
+      if (status(answer) == 429) {
+        firstRefusal = i;
+        assertThat(answer).contains("https://tessera.dev/problems/rate-limited");
+      }
+    }
+    assertThat(firstRefusal).as("answers: %s", answers).isEqualTo(10);
+  }
+
+  @Test
+  void a_logged_out_token_is_refused_on_the_very_next_request_on_every_route() {
+    GatewayClient.Session session = gateway.signUpAndLogIn("Logged out");
+    for (String route : PROTECTED_ROUTES) {
+      assertThat(gateway.get(route, session.accessToken()).status()).as(route).isEqualTo(200);
+    }
+    assertThat(gateway.delete("/api/identity/tokens/current", session.accessToken()).status())
+        .isEqualTo(204);
+    for (String route : PROTECTED_ROUTES) {
+      assertThat(gateway.get(route, session.accessToken()).status()).as(route).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void a_second_gateway_refuses_a_logged_out_token_on_its_very_next_request() throws Exception {
+    GatewayClient.Session session = gateway.signUpAndLogIn("Two gateways");
+    assumeTrue(
+        claims(session.accessToken()).has("sid"),
+        "identity does not issue the sid claim (nor announce revocations) yet");
+    try (SecondGateway second = SecondGateway.start(system)) {
+      GatewayClient other = new GatewayClient(second.url());
+      // Both gateways have now cached "not revoked" for this token.
+      for (String route : PROTECTED_ROUTES) {
+        assertThat(gateway.get(route, session.accessToken()).status()).isEqualTo(200);
+        assertThat(other.get(route, session.accessToken()).status()).isEqualTo(200);
+      }
+      assertThat(gateway.delete("/api/identity/tokens/current", session.accessToken()).status())
+          .isEqualTo(204);
+      for (String route : PROTECTED_ROUTES) {
+        assertThat(other.get(route, session.accessToken()).status()).as(route).isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
+  void content_length_with_transfer_encoding_is_refused_with_400() throws Exception {
+    String answer =
+        raw(
+            "127.0.0.1",
+            "POST /api/identity/tokens HTTP/1.1\r\nHost: gateway\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 4\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                + "GET /api/orders/catalog HTTP/1.1\r\nHost: gateway\r\n\r\n",
+            2_000);
+    assertThat(status(answer)).as(answer).isEqualTo(400);
+    assertThat(answer).doesNotContain("HTTP/1.1 200");
+  }
+
+  @Test
+  void two_different_content_lengths_are_refused_with_400() throws Exception {
+    String answer =
+        raw(
+            "127.0.0.1",
+            "POST /api/identity/tokens HTTP/1.1\r\n"
+                + "Host: gateway\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: 2\r\n"
+                + "Content-Length: 40\r\n\r\n"
+                + "{}GET /api/orders/catalog HTTP/1.1\r\n\r\n",
+            2_000);
+    assertThat(status(answer)).as(answer).isEqualTo(400);
+    assertThat(answer).doesNotContain("HTTP/1.1 200");
+  }
+
+  private static String post(String path, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    return "POST "
+        + path
+        + " HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: "
+        + body.length
+        + "\r\nConnection: close\r\n\r\n"
+        + json;
+  }
+
+  /** Sends {@code request} as written, from {@code localAddress}; what came back. */
+  private String raw(String localAddress, String request, int quietMillis) throws IOException {
+    int port = URI.create(system.gatewayUrl()).getPort();
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      socket.setSoTimeout(15_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream seen = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      try {
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          seen.write(buffer, 0, n);
+          socket.setSoTimeout(quietMillis);
+        }
+      } catch (SocketTimeoutException | SocketException e) {
+        // Quiet, or reset, after the answer: what arrived is the answer.
+      }
+      return seen.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String firstLine(String answer) {
+    int end = answer.indexOf('\r');
+    return end < 0 ? answer : answer.substring(0, end);
+  }
+
+  private static int status(String answer) {
+    return answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : -1;
+  }
+
+  private static String header(String answer, String name) {
+    for (String line : answer.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+        return line.substring(colon + 1).trim();
+      }
+      if (line.isEmpty()) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private static JsonNode claims(String token) {
+    try {
+      return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /**
+   * One more gateway process on the same Redis and upstreams, configured as the launcher configures
+   * its own (the launcher runs one gateway).
+   */
+  private static final class SecondGateway implements AutoCloseable {
+    private final Process process;
+    private final String url;
+
+    private SecondGateway(Process process, String url) {
+      this.process = process;
+      this.url = url;
+    }
+
+    String url() {
+      return url;
+    }
+
+    static SecondGateway start(TesseraSystem system) throws Exception {
+      int port = FreePorts.next();
+      Path repository = system.options().repository();
+      String identity = system.instances("identity").get(0).url();
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+      command.add("-Dquarkus.http.port=" + port);
+      command.add("-Dquarkus.http.host=127.0.0.1");
+      command.add("-Dquarkus.redis.hosts=" + system.servers().redis().uri());
+      command.add("-Dquarkus.otel.sdk.disabled=true");
+      command.add("-Dtessera.gateway.jwks-url=" + identity + "/api/identity/.well-known/jwks.json");
+      for (Services.Service service : Services.DOMAIN) {
+        command.add(
+            "-Dtessera.gateway.upstreams."
+                + service.name()
+                + "="
+                + system.instances(service.name()).stream()
+                    .map(p -> p.url())
+                    .collect(Collectors.joining(",")));
+      }
+      command.add("-jar");
+      command.add(Services.GATEWAY.runner(repository).toString());
+      Path log = Path.of("target", "second-gateway.log").toAbsolutePath();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      SecondGateway gateway = new SecondGateway(process, "http://127.0.0.1:" + port);
+      HttpClient http = HttpClient.newHttpClient();
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (System.nanoTime() < deadline) {
+        try {
+          int status =
+              http.send(
+                      HttpRequest.newBuilder(URI.create(gateway.url + "/q/health/ready")).build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
+          if (status == 200) {
+            return gateway;
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+        if (!process.isAlive()) {
+          break;
+        }
+        process.waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+      gateway.close();
+      throw new IllegalStateException("the second gateway did not get ready; see " + log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+}
