@@ -159,6 +159,13 @@ The dead-letter topic of one (topic, group): "<topic>.<group>.dlq", as the servi
 {{- end }}
 
 {{/*
+Debezium's heartbeat topic of one service's outbox connector (OutboxConnector.heartbeatTopic()).
+*/}}
+{{- define "tessera.heartbeatTopic" -}}
+{{- printf "__debezium-heartbeat.tessera.%s" . }}
+{{- end }}
+
+{{/*
 The dead-letter topics the replay Job replays, one "<dead-letter topic>=<original topic>" per
 line: dlqReplay.topics, or every dead-letter topic of apps.*.consumer when it is empty.
 */}}
