@@ -124,7 +124,7 @@ the chart generates. Empty when an external Redis needs no password.
 
 {{/*
 Name of the KafkaUser (and of the Secret Strimzi gives it) of one principal: an app, "connect",
-"<service>-outbox" (a connector) or "keda".
+"<service>-outbox" (a connector), "keda" or "dlq-replay".
 */}}
 {{- define "tessera.kafkaUser" -}}
 {{- printf "%s-%s" (include "tessera.fullname" .root) .principal }}
@@ -156,6 +156,30 @@ The dead-letter topic of one (topic, group): "<topic>.<group>.dlq", as the servi
 */}}
 {{- define "tessera.dlqTopic" -}}
 {{- printf "%s.%s.dlq" .topic .group }}
+{{- end }}
+
+{{/*
+Debezium's heartbeat topic of one service's outbox connector (OutboxConnector.heartbeatTopic()).
+*/}}
+{{- define "tessera.heartbeatTopic" -}}
+{{- printf "__debezium-heartbeat.tessera.%s" . }}
+{{- end }}
+
+{{/*
+The dead-letter topics the replay Job replays, one "<dead-letter topic>=<original topic>" per
+line: dlqReplay.topics, or every dead-letter topic of apps.*.consumer when it is empty.
+*/}}
+{{- define "tessera.dlqReplayTopics" -}}
+{{- range $name, $app := .Values.apps }}
+{{- if $app.consumer }}
+{{- range $topic := $app.consumer.topics }}
+{{- $dlq := include "tessera.dlqTopic" (dict "topic" $topic "group" $app.consumer.group) }}
+{{- if or (not $.Values.dlqReplay.topics) (has $dlq $.Values.dlqReplay.topics) }}
+{{ $dlq }}={{ $topic }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/*

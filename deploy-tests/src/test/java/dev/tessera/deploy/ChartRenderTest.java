@@ -88,6 +88,16 @@ class ChartRenderTest {
   }
 
   @Test
+  void a_dlq_replay_topic_that_no_consumer_writes_is_refused() {
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    null,
+                    Map.of("dlqReplay.enabled", true, "dlqReplay.topics[0]", "nobody.writes.dlq")))
+        .hasMessageContaining("dlqReplay.topics: nobody.writes.dlq");
+  }
+
+  @Test
   void switched_off_dependencies_render_none_of_their_resources() {
     List<ObjectNode> objects =
         Chart.parse(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventType;
 import dev.tessera.contracts.EventTypes;
+import dev.tessera.deadletters.DeadLetterQueues;
 import dev.tessera.deadletters.DeadLetterTool;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -297,11 +298,14 @@ class CodeConsistencyTest {
       }
     }
     for (EventType<?> type : EventTypes.all()) {
+      String heartbeat = new OutboxConnector(type.service()).heartbeatTopic();
       grant(
           expected,
           Chart.component(type.service() + "-outbox"),
           "Write topic:" + type.topic(),
-          "Describe topic:" + type.topic());
+          "Describe topic:" + type.topic(),
+          "Write topic:" + heartbeat,
+          "Describe topic:" + heartbeat);
     }
     JsonNode connect = Chart.ofKind(objects, "KafkaConnect").get(0).path("spec");
     grant(expected, Chart.component("connect"), "Read group:" + connect.path("groupId").asText());
@@ -327,6 +331,30 @@ class CodeConsistencyTest {
           .as("who may write " + type.topic())
           .containsExactly(Chart.component(type.service() + "-outbox"));
     }
+  }
+
+  @Test
+  void the_dlq_replay_user_may_read_the_dead_letters_and_write_back_only_their_original_topics()
+      throws IOException {
+    Path values = Files.createTempFile("dlq-replay", ".yaml");
+    Files.writeString(values, "dlqReplay:\n  enabled: true\n");
+    Set<String> expected = new TreeSet<>();
+    expected.add("Read group:" + DeadLetterQueues.REPLAY_GROUP);
+    for (String app : Repo.APPS) {
+      for (AppConfig.Channel ch : AppConfig.of(app).channels().values()) {
+        expected.addAll(
+            List.of(
+                "Read topic:" + ch.deadLetterTopic(),
+                "Describe topic:" + ch.deadLetterTopic(),
+                "Write topic:" + ch.topic(),
+                "Describe topic:" + ch.topic()));
+      }
+    }
+
+    ObjectNode user =
+        Chart.find(Chart.objects(values), "KafkaUser", Chart.component("dlq-replay"))
+            .orElseThrow(() -> new AssertionError("no KafkaUser for the dlq-replay Job"));
+    assertThat(grants(user)).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -163,6 +164,25 @@ class DeploymentSecurityTest {
         assertThat(password.path("key").asText()).isEqualTo("password");
       }
     }
+  }
+
+  @Test
+  void the_dlq_replay_job_logs_in_as_its_own_kafka_user() throws Exception {
+    Path values = Files.createTempFile("dlq-replay", ".yaml");
+    Files.writeString(values, "dlqReplay:\n  enabled: true\n");
+    List<ObjectNode> objects = Chart.objects(values);
+    ObjectNode job = Chart.find(objects, "Job", user("dlq-replay")).orElseThrow();
+    Container c =
+        Chart.JSON.convertValue(
+            job.path("spec").path("template").path("spec").path("containers").get(0),
+            Container.class);
+
+    assertThat(env(c, "KAFKA_SECURITY_PROTOCOL")).contains("SASL_PLAINTEXT");
+    assertThat(env(c, "KAFKA_SASL_MECHANISM")).contains("SCRAM-SHA-512");
+    SecretKeySelector login = secretOf(c, "KAFKA_SASL_JAAS_CONFIG").orElseThrow();
+    assertThat(login.getName()).isEqualTo(user("dlq-replay"));
+    assertThat(login.getKey()).isEqualTo("sasl.jaas.config");
+    assertThat(Chart.find(objects, "KafkaUser", user("dlq-replay"))).isPresent();
   }
 
   private static String user(String principal) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -285,6 +287,40 @@ class NetworkPolicyTest {
         for (Map<String, String> pods : podsOfThisNamespaceOnly(app, rule, port)) {
           assertThat(pods)
               .as(app + ": the pods of the Kafka cluster")
+              .containsEntry("strimzi.io/cluster", Chart.name(kafka))
+              .containsEntry("strimzi.io/kind", "Kafka");
+        }
+      }
+    }
+  }
+
+  @Test
+  void the_dlq_replay_job_reaches_dns_and_the_kafka_listener_and_nothing_else() throws Exception {
+    Path values = Files.createTempFile("dlq-replay", ".yaml");
+    Files.writeString(values, "dlqReplay:\n  enabled: true\n");
+    List<ObjectNode> objects = Chart.objects(values);
+    ObjectNode kafka = onlyOne(objects, "Kafka");
+    int port = kafkaPort(objects);
+    JsonNode policy =
+        Chart.find(objects, "NetworkPolicy", Chart.component("dlq-replay"))
+            .orElseThrow(() -> new AssertionError("no NetworkPolicy for the dlq-replay Job"))
+            .path("spec");
+
+    assertThat(matchLabels(policy.path("podSelector")))
+        .containsEntry("app.kubernetes.io/component", "dlq-replay");
+    assertThat(policy.path("policyTypes"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("Ingress", "Egress");
+    assertThat(policy.path("ingress")).as("nothing calls it").isEmpty();
+    List<JsonNode> egress = new ArrayList<>();
+    policy.path("egress").forEach(egress::add);
+    assertThat(egress)
+        .extracting(NetworkPolicyTest::ports)
+        .containsExactlyInAnyOrder(Set.of("53/UDP", "53/TCP"), Set.of(port + "/TCP"));
+    for (JsonNode rule : egress) {
+      if (ports(rule).contains(port + "/TCP")) {
+        for (Map<String, String> pods : podsOfThisNamespaceOnly("dlq-replay", rule, port)) {
+          assertThat(pods)
               .containsEntry("strimzi.io/cluster", Chart.name(kafka))
               .containsEntry("strimzi.io/kind", "Kafka");
         }
