@@ -1,10 +1,12 @@
 package dev.tessera.web;
 
-import jakarta.inject.Singleton;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.Provider;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
@@ -12,28 +14,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.resteasy.reactive.RestHeader;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Checks every path and query parameter of every request, and every header a resource method reads,
+ * Checks every path and query parameter of every routed request, and every header a resource method reads,
  * against {@link InputRules} once the request is routed and before its body is read: one filter for
  * all endpoints, so none can forget it.
  */
-@Singleton
-public class CheckedParameters {
+@Provider
+public class CheckedParameters implements ContainerRequestFilter {
 
   private final int maxLength;
   private final Map<Method, List<String>> headersRead = new ConcurrentHashMap<>();
+
+  @Context ResourceInfo resource;
 
   CheckedParameters(WebConfig config) {
     this.maxLength = config.maxStringLength();
   }
 
-  @ServerRequestFilter
-  public void check(ContainerRequestContext request, ResourceInfo resource) {
+  @Override
+  public void filter(ContainerRequestContext request) {
     List<Problem.FieldError> errors = new ArrayList<>();
-    check(request.getUriInfo().getPathParameters(), errors);
-    check(request.getUriInfo().getQueryParameters(), errors);
+    checkEach(request.getUriInfo().getPathParameters(), errors);
+    checkEach(request.getUriInfo().getQueryParameters(), errors);
     Method method = resource.getResourceMethod();
     if (method != null) {
       for (String header : headersRead.computeIfAbsent(method, CheckedParameters::headersOf)) {
@@ -48,7 +51,8 @@ public class CheckedParameters {
     }
   }
 
-  private void check(MultivaluedMap<String, String> parameters, List<Problem.FieldError> errors) {
+  private void checkEach(
+      MultivaluedMap<String, String> parameters, List<Problem.FieldError> errors) {
     parameters.forEach(
         (name, values) -> {
           String nameRule = InputRules.problem(name, maxLength);

@@ -111,6 +111,13 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response web(WebApplicationException e, HttpServerRequest request) {
+    // Quarkus REST's JSON reader wraps what Jackson threw in a 400.
+    if (e.getCause() instanceof InvalidStringException invalid) {
+      return invalidString(invalid, request);
+    }
+    if (e.getCause() instanceof JsonProcessingException unreadable) {
+      return unreadable(unreadable, request);
+    }
     int status = e.getResponse().getStatus();
     if (status >= 500) {
       return unexpected(e, request);
