@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.resteasy.reactive.RestHeader;
 
 /**
- * Checks every path and query parameter of every routed request, and every header a resource method reads,
- * against {@link InputRules} once the request is routed and before its body is read: one filter for
- * all endpoints, so none can forget it.
+ * Checks every path and query parameter of every routed request, and every header a resource method
+ * reads, against {@link InputRules} once the request is routed and before its body is read: one
+ * filter for all endpoints, so none can forget it.
  */
 @Provider
 public class CheckedParameters implements ContainerRequestFilter {
