@@ -3,7 +3,6 @@ package dev.tessera.notifications.it;
 import static dev.tessera.notifications.it.TestSupport.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 
 import dev.tessera.testing.DatabaseOutage;
 import dev.tessera.testing.TesseraServers;
@@ -30,13 +29,6 @@ class EdgeTest {
       "{\"email\":{\"account\":true,\"orders\":false,\"payments\":true}}";
 
   @Test
-  void a_control_character_or_an_over_long_value_in_a_query_parameter_is_a_400() {
-    UUID userId = UUID.randomUUID();
-    expectInvalid(as(userId).get("/api/notifications?cursor=%07").then(), "cursor");
-    expectInvalid(as(userId).get("/api/notifications?cursor=" + "x".repeat(1001)).then(), "cursor");
-  }
-
-  @Test
   void with_the_database_refusing_connections_a_read_and_a_write_are_503_with_retry_after() {
     UUID userId = UUID.randomUUID();
     try (var outage = DatabaseOutage.of(TestSupport.SERVICE)) {
@@ -50,14 +42,6 @@ class EdgeTest {
     }
     as(userId).get("/api/notifications").then().statusCode(200);
     assertThat(preferences(userId)).isZero();
-  }
-
-  private static void expectInvalid(ValidatableResponse response, String field) {
-    response
-        .statusCode(400)
-        .contentType("application/problem+json")
-        .body("type", equalTo("https://tessera.dev/problems/validation"))
-        .body("errors.field", hasItem(field));
   }
 
   private static void expectUnavailable(ValidatableResponse response) {
