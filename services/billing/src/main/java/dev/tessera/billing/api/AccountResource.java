@@ -3,6 +3,7 @@ package dev.tessera.billing.api;
 import dev.tessera.billing.domain.PaymentMethod;
 import dev.tessera.billing.persistence.AccountEntity;
 import dev.tessera.billing.persistence.AccountRepository;
+import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;

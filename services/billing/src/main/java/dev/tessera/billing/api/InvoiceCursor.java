@@ -1,5 +1,6 @@
 package dev.tessera.billing.api;
 
+import dev.tessera.web.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;

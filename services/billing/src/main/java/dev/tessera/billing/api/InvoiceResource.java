@@ -5,6 +5,7 @@ import dev.tessera.billing.persistence.InvoiceEntity;
 import dev.tessera.billing.persistence.InvoiceRepository;
 import dev.tessera.billing.persistence.PaymentRepository;
 import dev.tessera.billing.persistence.RefundEntity;
+import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;

@@ -3,6 +3,7 @@ package dev.tessera.billing.api;
 import dev.tessera.billing.provider.GuardedPaymentProvider;
 import dev.tessera.billing.provider.ProviderMode;
 import dev.tessera.billing.provider.SimulatedPaymentProvider;
+import dev.tessera.web.ProblemException;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;

@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -64,12 +63,15 @@ final class Billing {
     return new TopicReader(servers().kafka().bootstrapServers(), PAYMENTS_TOPIC);
   }
 
-  /** An access token of {@code userId}, signed with the test key the service verifies with. */
+  /**
+   * An access token of {@code userId}, signed with the test key the service verifies with; its
+   * roles in the {@code roles} claim, as identity issues them.
+   */
   static String token(UUID userId, String... roles) {
     return Jwt.issuer("tessera-identity")
         .audience("tessera")
         .subject(userId.toString())
-        .groups(Set.of(roles))
+        .claim("roles", List.of(roles))
         .expiresIn(300)
         .sign();
   }

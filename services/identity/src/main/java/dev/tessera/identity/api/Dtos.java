@@ -1,5 +1,6 @@
 package dev.tessera.identity.api;
 
+import dev.tessera.web.EmailAddress;
 import java.util.UUID;
 
 /** Request and response bodies of the identity API (separate from the entities on purpose). */
@@ -13,8 +14,8 @@ public final class Dtos {
   /** A user as clients see it. */
   public record UserView(UUID id, String email, String displayName) {}
 
-  /** Log-in form. */
-  public record LoginRequest(String email, String password) {}
+  /** Log-in form; an address that is not one cannot belong to a user, and is a 400. */
+  public record LoginRequest(@EmailAddress String email, String password) {}
 
   /** Refresh form. */
   public record RefreshRequest(String refreshToken) {}

@@ -8,6 +8,7 @@ import dev.tessera.identity.api.Dtos.TokenResponse;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
+import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
@@ -36,7 +37,7 @@ public class TokenResource {
   /** Logs in; unknown e-mail and wrong password give the same {@code 401}. */
   @POST
   @PermitAll
-  public Uni<Response> logIn(LoginRequest request) {
+  public Uni<Response> logIn(@Valid LoginRequest request) {
     LoginRequest form = request != null ? request : new LoginRequest(null, null);
     return accounts.logIn(form.email(), form.password()).map(TokenResource::tokens);
   }

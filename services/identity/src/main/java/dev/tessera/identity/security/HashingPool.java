@@ -1,12 +1,14 @@
 package dev.tessera.identity.security;
 
 import dev.tessera.identity.IdentityConfig;
+import dev.tessera.web.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.WorkerExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
@@ -51,10 +53,15 @@ public class HashingPool {
     workers.closeAndForget();
   }
 
-  /** The pool and its queue are full: the caller should answer 503 with Retry-After. */
-  public static final class Busy extends RuntimeException {
+  /** The pool and its queue are full: answered 503 with Retry-After, at once. */
+  public static final class Busy extends ProblemException {
     Busy() {
-      super("too many password checks in progress", null, false, false);
+      super(
+          503,
+          "busy",
+          "Too busy",
+          "Too many password checks are in progress; try again shortly.",
+          Duration.ofSeconds(1));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.identity.security;
 
+import dev.tessera.web.ProblemException;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.smallrye.mutiny.Uni;
@@ -98,9 +99,15 @@ public class LoginThrottle {
   }
 
   /** The throttle's store cannot be asked: the attempt is refused (503), not let through. */
-  public static final class Unavailable extends RuntimeException {
+  public static final class Unavailable extends ProblemException {
     Unavailable(Throwable cause) {
-      super("log-in throttle unavailable: " + cause.getMessage(), cause, false, false);
+      super(
+          503,
+          "unavailable",
+          "Service unavailable",
+          "Passwords cannot be checked right now; try again shortly.",
+          Duration.ofSeconds(5));
+      LOG.warnf("Refusing a password check, the log-in throttle is unavailable: %s", cause);
     }
   }
 }

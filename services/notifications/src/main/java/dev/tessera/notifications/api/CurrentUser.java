@@ -1,5 +1,6 @@
 package dev.tessera.notifications.api;
 
+import dev.tessera.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;

@@ -14,6 +14,7 @@ import dev.tessera.orders.persistence.OrderEntity;
 import dev.tessera.orders.persistence.ProductCatalog;
 import dev.tessera.orders.persistence.StoredLine;
 import dev.tessera.orders.persistence.UserProjection;
+import dev.tessera.web.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;

@@ -8,6 +8,8 @@ import dev.tessera.orders.persistence.OrderCursor;
 import dev.tessera.orders.persistence.OrderEntity;
 import dev.tessera.orders.persistence.OrderRepository;
 import dev.tessera.orders.persistence.ProductCatalog;
+import dev.tessera.web.Problem;
+import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
@@ -119,7 +121,7 @@ public class OrdersResource {
       PlaceOrderRequest request) {
     if (idempotencyKey != null
         && (idempotencyKey.isBlank() || idempotencyKey.length() > OrderPlacement.MAX_KEY_LENGTH)) {
-      throw ProblemException.badRequest(
+      throw ProblemMappers.invalidRequest(
           "The Idempotency-Key header must have 1 to "
               + OrderPlacement.MAX_KEY_LENGTH
               + " characters.",
@@ -257,7 +259,7 @@ public class OrdersResource {
     try {
       return Optional.of(OrderStatus.valueOf(status.toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
-      throw ProblemException.badRequest(
+      throw ProblemMappers.invalidRequest(
           "Unknown status " + status + ".",
           List.of(
               new Problem.FieldError(
@@ -277,7 +279,7 @@ public class OrdersResource {
       limit = -1;
     }
     if (limit < 1 || limit > max) {
-      throw ProblemException.badRequest(
+      throw ProblemMappers.invalidRequest(
           "limit must be between 1 and " + max + ".",
           List.of(new Problem.FieldError("limit", "must be between 1 and " + max)));
     }
@@ -292,7 +294,7 @@ public class OrdersResource {
         OrderCursor.decode(cursor)
             .orElseThrow(
                 () ->
-                    ProblemException.badRequest(
+                    ProblemMappers.invalidRequest(
                         "The cursor is not one this service issued.",
                         List.of(
                             new Problem.FieldError(

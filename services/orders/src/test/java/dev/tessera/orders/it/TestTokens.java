@@ -15,6 +15,7 @@ import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -63,7 +64,7 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
     return Jwt.issuer(issuer)
         .audience(audience)
         .subject(subject)
-        .groups("user")
+        .claim("roles", List.of("user"))
         .expiresIn(lifetime)
         .sign(privateKey());
   }

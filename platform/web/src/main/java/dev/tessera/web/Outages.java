@@ -1,0 +1,77 @@
+package dev.tessera.web;
+
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.DatabaseException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Tells a dependency outage (the database refuses or drops connections, its pool is exhausted,
+ * Redis is unreachable, a bounded executor is full) from a fault of the service itself. An outage
+ * is answered {@code 503} with {@code Retry-After}: the same request may well succeed in a moment.
+ */
+public final class Outages {
+
+  // SQLSTATEs of a server that cannot serve now (PostgreSQL appendix A): connection exceptions
+  // (class 08), too many connections, admin/crash shutdown, "cannot connect now" (starting up or in
+  // recovery), and "database is not accepting connections" (ALTER DATABASE ... ALLOW_CONNECTIONS).
+  private static final Set<String> UNAVAILABLE_STATES =
+      Set.of("53300", "57P01", "57P02", "57P03", "55000");
+
+  // Fault-tolerance rejections of a guarded dependency (circuit open, bulkhead full, timeout),
+  // named rather than imported: not every service has the fault-tolerance library.
+  private static final String FAULT_TOLERANCE =
+      "org.eclipse.microprofile.faulttolerance.exceptions.";
+
+  private Outages() {}
+
+  /** The link of {@code failure}'s cause chain that shows an outage, or null when none does. */
+  public static Throwable outage(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+      if (isOutage(t)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isOutage(Throwable t) {
+    if (t instanceof ConnectException
+        || t instanceof NoRouteToHostException
+        || t instanceof SocketTimeoutException
+        || t instanceof ClosedChannelException
+        || t instanceof ClosedConnectionException
+        || t instanceof ConnectionPoolTooBusyException
+        || t instanceof NoStackTraceTimeoutException
+        || t instanceof TimeoutException
+        || t instanceof io.smallrye.mutiny.TimeoutException
+        || t instanceof RejectedExecutionException
+        || t instanceof SQLTransientConnectionException
+        || t instanceof SQLRecoverableException
+        || t.getClass().getName().startsWith(FAULT_TOLERANCE)) {
+      return true;
+    }
+    if (t instanceof DatabaseException db) {
+      return unavailable(db.getSqlState());
+    }
+    if (t instanceof SQLException sql) {
+      return unavailable(sql.getSQLState());
+    }
+    return false;
+  }
+
+  private static boolean unavailable(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || UNAVAILABLE_STATES.contains(sqlState));
+  }
+}

@@ -1,0 +1,52 @@
+package dev.tessera.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class OutagesTest {
+
+  @Test
+  void a_refused_connection_deep_in_a_cause_chain_is_an_outage() {
+    ConnectException refused = new ConnectException("Connection refused");
+    Throwable wrapped =
+        new IllegalStateException(
+            "session failed", new CompletionException(new RuntimeException(refused)));
+    assertThat(Outages.outage(wrapped)).isSameAs(refused);
+  }
+
+  @Test
+  void a_closed_connection_and_an_exhausted_pool_are_outages() {
+    assertThat(Outages.outage(ClosedConnectionException.INSTANCE)).isNotNull();
+    assertThat(Outages.outage(new ConnectionPoolTooBusyException("max wait queue size")))
+        .isNotNull();
+  }
+
+  @Test
+  void postgres_refusing_or_ending_sessions_is_an_outage() {
+    for (String state : new String[] {"08006", "57P01", "57P03", "53300", "55000"}) {
+      assertThat(Outages.outage(new PgException("no", "FATAL", state, "detail")))
+          .as(state)
+          .isNotNull();
+    }
+    assertThat(Outages.outage(new SQLException("gone", "08001"))).isNotNull();
+  }
+
+  @Test
+  void a_query_the_database_rejects_is_not_an_outage() {
+    // 22021: "invalid byte sequence" (a NUL byte); 23505: a unique violation; 42601: bad SQL.
+    for (String state : new String[] {"22021", "23505", "42601"}) {
+      assertThat(Outages.outage(new PgException("no", "ERROR", state, "detail")))
+          .as(state)
+          .isNull();
+    }
+    assertThat(Outages.outage(new IllegalArgumentException("bug"))).isNull();
+    assertThat(Outages.outage(new NullPointerException())).isNull();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.tessera.orders.it;
+
+import static dev.tessera.orders.it.OrdersTestSupport.as;
+import static dev.tessera.orders.it.OrdersTestSupport.count;
+import static dev.tessera.orders.it.OrdersTestSupport.items;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import dev.tessera.testing.DatabaseOutage;
+import dev.tessera.testing.TesseraTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What orders answers at its edge: bad input is a 400, a database outage a 503. */
+@QuarkusTest
+@QuarkusTestResource(
+    value = TesseraTestResource.class,
+    initArgs = @ResourceArg(name = "service", value = "orders"))
+@QuarkusTestResource(TestTokens.class)
+class EdgeTest {
+
+  private static final String MUG = "TSR-MUG-001";
+
+  @Test
+  void a_control_character_or_an_over_long_string_in_the_body_is_a_400_and_places_nothing() {
+    UUID userId = UUID.randomUUID();
+    expectInvalid(place(userId, null, items(MUG, 1, "TSR-\\u0000", 1)), "items[1].sku");
+    expectInvalid(place(userId, null, items("x".repeat(1001), 1)), "items[0].sku");
+    assertThat(count("select count(*) from orders where user_id = ?", userId)).isZero();
+  }
+
+  @Test
+  void with_the_database_refusing_connections_a_read_and_a_write_are_503_with_retry_after() {
+    UUID userId = UUID.randomUUID();
+    try (var outage = DatabaseOutage.of("orders")) {
+      expectUnavailable(as(userId).get("/api/orders").then());
+      expectUnavailable(place(userId, null, items(MUG, 1)));
+    }
+    as(userId).get("/api/orders").then().statusCode(200);
+    assertThat(count("select count(*) from orders where user_id = ?", userId)).isZero();
+  }
+
+  private static ValidatableResponse place(UUID userId, String key, String body) {
+    var request = as(userId).contentType(ContentType.JSON).body(body);
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return request.post("/api/orders").then();
+  }
+
+  private static void expectInvalid(ValidatableResponse response, String field) {
+    response
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("type", equalTo("https://tessera.dev/problems/validation"))
+        .body("errors.field", hasItem(field));
+  }
+
+  private static void expectUnavailable(ValidatableResponse response) {
+    response
+        .statusCode(503)
+        .contentType("application/problem+json")
+        .header("Retry-After", "5")
+        .body("type", equalTo("https://tessera.dev/problems/unavailable"));
+  }
+}
