@@ -45,6 +45,7 @@ class AdminRolesIT {
     Session ada = gateway.signUpAndLogIn("Ada");
     Response read = gateway.get(PROVIDER_MODE, ada.accessToken());
     assertThat(read.status()).as("%s", read.body()).isEqualTo(403);
-    assertThat(read.body().get("type").asText()).isEqualTo("https://tessera.dev/problems/forbidden");
+    assertThat(read.body().get("type").asText())
+        .isEqualTo("https://tessera.dev/problems/forbidden");
   }
 }

@@ -74,6 +74,7 @@ final class GatewayClient {
     return new Session(
         UUID.fromString(signUp.body().get("id").asText()),
         email,
+        password,
         tokens.body().get("accessToken").asText(),
         tokens.body().get("refreshToken").asText());
   }
@@ -99,7 +100,8 @@ final class GatewayClient {
   }
 
   /** A signed-up, logged-in user. */
-  record Session(UUID userId, String email, String accessToken, String refreshToken) {}
+  record Session(
+      UUID userId, String email, String password, String accessToken, String refreshToken) {}
 
   private HttpRequest.Builder request(String path, String token) {
     HttpRequest.Builder builder =

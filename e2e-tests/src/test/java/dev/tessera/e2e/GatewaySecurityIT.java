@@ -1,6 +1,7 @@
 package dev.tessera.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import dev.tessera.servers.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -28,7 +30,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +166,89 @@ class GatewaySecurityIT {
             2_000);
     assertThat(status(answer)).as(answer).isEqualTo(400);
     assertThat(answer).doesNotContain("HTTP/1.1 200");
+  }
+
+  @Test
+  void a_hundred_nul_byte_log_ins_are_400s_and_a_good_log_in_works_right_after() throws Exception {
+    GatewayClient.Session user = gateway.signUpAndLogIn("After NUL bytes");
+    String nul = "{\"email\":\"a\\u0000@b.io\",\"password\":\"x\"}";
+    // 25 addresses, 4 log-ins each: under the auth group's 10 per address, so only the input
+    // decides the answer.
+    List<Integer> statuses = logInsFrom(25, 4, i -> nul);
+    assertThat(statuses).hasSize(100).containsOnly(400);
+    GatewayClient.Response logIn = logIn(user.email(), user.password());
+    assertThat(logIn.status()).as("%s", logIn).isEqualTo(200);
+  }
+
+  @Test
+  void two_hundred_concurrent_log_ins_from_fifty_addresses_leave_identity_serving()
+      throws Exception {
+    GatewayClient.Session victim = gateway.signUpAndLogIn("Flooded");
+    GatewayClient.Session bystander = gateway.signUpAndLogIn("Bystander");
+    // Half guess the victim's password, half try e-mails nobody has: both cost a password hash.
+    List<Integer> statuses =
+        logInsFrom(
+            50,
+            4,
+            i ->
+                logInBody(
+                    i % 2 == 0 ? victim.email() : "nobody-" + UUID.randomUUID() + "@example.com",
+                    "wrong-password-" + i));
+    assertThat(statuses).hasSize(200).containsAnyOf(401, 503).isSubsetOf(401, 429, 503);
+    await("a good log-in once the flood is over")
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(logIn(bystander.email(), bystander.password()).status()).isEqualTo(200));
+  }
+
+  @Test
+  void twenty_parallel_wrong_passwords_for_one_email_give_at_most_ten_401s() throws Exception {
+    GatewayClient.Session user = gateway.signUpAndLogIn("Guessed");
+    List<Integer> statuses = logInsFrom(20, 1, i -> logInBody(user.email(), "wrong-password-" + i));
+    assertThat(statuses).hasSize(20).isSubsetOf(401, 429, 503);
+    assertThat(statuses.stream().filter(s -> s == 401).count()).isBetween(1L, 10L);
+  }
+
+  /**
+   * {@code perAddress} log-ins from each of {@code addresses} loopback addresses of this test's
+   * own, all at once; their statuses.
+   */
+  private List<Integer> logInsFrom(int addresses, int perAddress, IntFunction<String> body)
+      throws Exception {
+    List<String> from = new ArrayList<>();
+    for (int a = 0; a < addresses; a++) {
+      from.add(ownAddress());
+    }
+    int total = addresses * perAddress;
+    ExecutorService pool = Executors.newFixedThreadPool(total);
+    try {
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        String address = from.get(i % addresses);
+        String request = post("/api/identity/tokens", body.apply(i));
+        answers.add(pool.submit(() -> status(raw(address, request, 2_000))));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> answer : answers) {
+        statuses.add(answer.get(2, TimeUnit.MINUTES));
+      }
+      return statuses;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private GatewayClient.Response logIn(String email, String password) {
+    return gateway.post("/api/identity/tokens", null, Map.of("email", email, "password", password));
+  }
+
+  private static String logInBody(String email, String password) {
+    try {
+      return JSON.writeValueAsString(Map.of("email", email, "password", password));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String post(String path, String json) {
