@@ -39,6 +39,19 @@ class EdgeTest {
   }
 
   @Test
+  void a_control_character_in_a_query_parameter_is_a_400() {
+    String token = token(UUID.randomUUID());
+    expectInvalid(
+        given()
+            .auth()
+            .oauth2(token)
+            .urlEncodingEnabled(false)
+            .get("/api/billing/invoices?cursor=%07")
+            .then(),
+        "cursor");
+  }
+
+  @Test
   void an_admin_of_the_roles_claim_identity_issues_may_set_the_provider_mode_and_a_user_may_not() {
     given()
         .auth()
