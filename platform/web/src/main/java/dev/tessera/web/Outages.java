@@ -1,5 +1,6 @@
 package dev.tessera.web;
 
+import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -46,7 +47,11 @@ public final class Outages {
     return null;
   }
 
-  private static boolean isOutage(Throwable t) {
+  /**
+   * Whether {@code t} itself (not its causes) shows an outage; a caller that walks a cause chain
+   * with rules of its own (the event consumers' {@code FailureKind}) asks this for each link.
+   */
+  public static boolean isOutage(Throwable t) {
     if (t instanceof ConnectException
         || t instanceof NoRouteToHostException
         || t instanceof SocketTimeoutException
@@ -59,7 +64,8 @@ public final class Outages {
         || t instanceof RejectedExecutionException
         || t instanceof SQLTransientConnectionException
         || t instanceof SQLRecoverableException
-        || t.getClass().getName().startsWith(FAULT_TOLERANCE)) {
+        || t.getClass().getName().startsWith(FAULT_TOLERANCE)
+        || isClosedConnection(t)) {
       return true;
     }
     if (t instanceof DatabaseException db) {
@@ -69,6 +75,14 @@ public final class Outages {
       return unavailable(sql.getSQLState());
     }
     return false;
+  }
+
+  /** Vert.x reports a connection closed under a request with a plain exception and this text. */
+  private static boolean isClosedConnection(Throwable t) {
+    String message = t.getMessage();
+    return t instanceof VertxException
+        && message != null
+        && (message.contains("Connection was closed") || message.contains("Pool closed"));
   }
 
   private static boolean unavailable(String sqlState) {

@@ -2,6 +2,7 @@ package dev.tessera.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -24,6 +25,7 @@ class OutagesTest {
   @Test
   void a_closed_connection_and_an_exhausted_pool_are_outages() {
     assertThat(Outages.outage(ClosedConnectionException.INSTANCE)).isNotNull();
+    assertThat(Outages.outage(new VertxException("Connection was closed", true))).isNotNull();
     assertThat(Outages.outage(new ConnectionPoolTooBusyException("max wait queue size")))
         .isNotNull();
   }
