@@ -1,5 +1,8 @@
 package dev.tessera.billing.it;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
@@ -20,6 +23,7 @@ import dev.tessera.servers.Servers;
 import dev.tessera.testing.OutboxCapture;
 import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TopicReader;
+import io.restassured.http.ContentType;
 import io.smallrye.jwt.build.Jwt;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +94,19 @@ final class Billing {
             new OrderLine("SKU-STICKER", "Sticker", 1, new Money(999, "EUR"))),
         new Money(3999, "EUR"),
         Instant.now());
+  }
+
+  /** Sets the simulated provider's fault mode as an operator does: through the admin API. */
+  static void setProviderMode(String mode) {
+    given()
+        .auth()
+        .oauth2(adminToken())
+        .contentType(ContentType.JSON)
+        .body(Map.of("mode", mode))
+        .put("/api/billing/admin/provider-mode")
+        .then()
+        .statusCode(200)
+        .body("mode", equalTo(mode));
   }
 
   static UserRegistered registered(UUID userId) {

@@ -2,23 +2,19 @@ package dev.tessera.billing.it;
 
 import static dev.tessera.billing.it.Billing.adminToken;
 import static dev.tessera.billing.it.Billing.token;
+import static dev.tessera.testing.ProblemAnswers.expectInvalid;
+import static dev.tessera.testing.ProblemAnswers.expectUnavailable;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 
 import dev.tessera.testing.DatabaseOutage;
-import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -89,33 +85,7 @@ class EdgeTest {
         .then();
   }
 
-  private static void expectInvalid(ValidatableResponse response, String field) {
-    response
-        .statusCode(400)
-        .contentType("application/problem+json")
-        .body("type", equalTo("https://tessera.dev/problems/validation"))
-        .body("errors.field", hasItem(field));
-  }
-
-  private static void expectUnavailable(ValidatableResponse response) {
-    response
-        .statusCode(503)
-        .contentType("application/problem+json")
-        .header("Retry-After", "5")
-        .body("type", equalTo("https://tessera.dev/problems/unavailable"));
-  }
-
   private static int accounts(UUID userId) {
-    try (Connection c = TesseraServers.shared().postgres().connectAsSuperuser(Billing.SERVICE);
-        PreparedStatement p =
-            c.prepareStatement("select count(*) from billing_account where user_id = ?")) {
-      p.setObject(1, userId);
-      try (ResultSet r = p.executeQuery()) {
-        r.next();
-        return r.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return Billing.count("select count(*) from billing_account where user_id = ?", userId);
   }
 }

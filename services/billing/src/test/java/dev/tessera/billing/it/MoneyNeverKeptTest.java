@@ -1,15 +1,12 @@
 package dev.tessera.billing.it;
 
-import static dev.tessera.billing.it.Billing.adminToken;
 import static dev.tessera.billing.it.Billing.cancelled;
 import static dev.tessera.billing.it.Billing.eventsOf;
 import static dev.tessera.billing.it.Billing.order;
 import static dev.tessera.billing.it.Billing.paymentStatus;
 import static dev.tessera.billing.it.Billing.produce;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 
 import dev.tessera.billing.provider.ProviderMode;
 import dev.tessera.billing.provider.SimulatedPaymentProvider;
@@ -19,11 +16,9 @@ import dev.tessera.testing.TopicReader;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -71,19 +66,19 @@ class MoneyNeverKeptTest {
   @Test
   void a_charge_that_landed_before_billing_gave_up_is_refunded_not_kept() {
     // Slow: the provider takes the money but answers after billing's timeout.
-    setMode("slow");
+    Billing.setProviderMode("slow");
     OrderPlaced o = order(UUID.randomUUID());
     produce(o);
     await().atMost(DEADLINE).until(() -> provider.executedCharges(o.orderId().toString()) == 1);
     // Then it goes down for longer than billing's retries: skip ahead to the last attempt.
-    setMode("down");
+    Billing.setProviderMode("down");
     Billing.update("update payment set attempts = 29 where order_id = ?", o.orderId());
     await()
         .atMost(DEADLINE)
         .until(() -> eventsOf(events, o.orderId(), "PaymentFailed").size() == 1);
 
     // The order is cancelled on PaymentFailed; the money it took must go back once billing can ask.
-    setMode("healthy");
+    Billing.setProviderMode("healthy");
     await()
         .atMost(DEADLINE)
         .until(() -> eventsOf(events, o.orderId(), "PaymentRefunded").size() == 1);
@@ -141,7 +136,7 @@ class MoneyNeverKeptTest {
 
   @Test
   void a_lookup_that_answers_after_another_instance_refunded_leaves_the_payment_refunded() {
-    setMode("slow");
+    Billing.setProviderMode("slow");
     OrderPlaced o = order(UUID.randomUUID());
     produce(o);
     await().atMost(DEADLINE).until(() -> provider.executedCharges(o.orderId().toString()) == 1);
@@ -195,17 +190,5 @@ class MoneyNeverKeptTest {
         Billing.query("select provider_charge_id from payment where order_id = ?", o.orderId())
             .get(0)
             .get("provider_charge_id");
-  }
-
-  private static void setMode(String mode) {
-    given()
-        .auth()
-        .oauth2(adminToken())
-        .contentType(ContentType.JSON)
-        .body(Map.of("mode", mode))
-        .put("/api/billing/admin/provider-mode")
-        .then()
-        .statusCode(200)
-        .body("mode", equalTo(mode));
   }
 }

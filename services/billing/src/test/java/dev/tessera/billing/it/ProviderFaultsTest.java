@@ -76,7 +76,7 @@ class ProviderFaultsTest {
   @Test
   void
       orders_placed_while_the_provider_is_down_wait_pending_and_are_each_charged_once_when_it_is_back() {
-    setMode("down");
+    Billing.setProviderMode("down");
     List<OrderPlaced> orders =
         IntStream.range(0, 3).mapToObj(i -> order(UUID.randomUUID())).toList();
     orders.forEach(Billing::produce);
@@ -99,7 +99,7 @@ class ProviderFaultsTest {
       assertThat(provider.executedCharges(o.orderId().toString())).isZero();
     }
 
-    setMode("healthy");
+    Billing.setProviderMode("healthy");
     await()
         .atMost(DEADLINE)
         .until(
@@ -115,7 +115,7 @@ class ProviderFaultsTest {
 
   @Test
   void an_order_cancelled_while_its_payment_waits_for_the_provider_is_never_charged() {
-    setMode("down");
+    Billing.setProviderMode("down");
     OrderPlaced o = order(UUID.randomUUID());
     produce(o);
     await().atMost(DEADLINE).until(() -> "PENDING".equals(paymentStatus(o.orderId())));
@@ -124,7 +124,7 @@ class ProviderFaultsTest {
     // The refused call might, for all billing knows, have charged: the payment is cancelled and
     // looked up once the provider is back; it finds no charge.
     await().atMost(DEADLINE).until(() -> "CANCELLED".equals(paymentStatus(o.orderId())));
-    setMode("healthy");
+    Billing.setProviderMode("healthy");
 
     // A later order of the same kind goes through, so the retry job has run meanwhile.
     OrderPlaced later = order(UUID.randomUUID());
@@ -143,13 +143,13 @@ class ProviderFaultsTest {
   @Test
   void a_charge_whose_answer_came_too_late_is_not_charged_again_on_retry() {
     // Slow: the provider takes the money but answers after billing's timeout.
-    setMode("slow");
+    Billing.setProviderMode("slow");
     OrderPlaced o = order(UUID.randomUUID());
     produce(o);
     await().atMost(DEADLINE).until(() -> provider.executedCharges(o.orderId().toString()) == 1);
     assertThat(paymentStatus(o.orderId())).isEqualTo("PENDING");
 
-    setMode("healthy");
+    Billing.setProviderMode("healthy");
     await()
         .atMost(DEADLINE)
         .until(() -> eventsOf(events, o.orderId(), "PaymentSucceeded").size() == 1);
@@ -159,16 +159,16 @@ class ProviderFaultsTest {
 
   @Test
   void an_order_cancelled_after_a_charge_whose_answer_was_lost_is_refunded_not_left_charged() {
-    setMode("slow");
+    Billing.setProviderMode("slow");
     OrderPlaced o = order(UUID.randomUUID());
     produce(o);
     await().atMost(DEADLINE).until(() -> provider.executedCharges(o.orderId().toString()) == 1);
-    setMode("down");
+    Billing.setProviderMode("down");
     await().atMost(DEADLINE).until(() -> "PENDING".equals(paymentStatus(o.orderId())));
 
     produce(Billing.cancelled(o));
     await().atMost(DEADLINE).until(() -> "CANCELLED".equals(paymentStatus(o.orderId())));
-    setMode("healthy");
+    Billing.setProviderMode("healthy");
 
     await()
         .atMost(DEADLINE)
@@ -186,7 +186,7 @@ class ProviderFaultsTest {
 
   @Test
   void a_charge_the_provider_never_takes_fails_with_provider_unavailable_after_the_last_attempt() {
-    setMode("down");
+    Billing.setProviderMode("down");
     OrderPlaced o = order(UUID.randomUUID());
     produce(o);
     await().atMost(DEADLINE).until(() -> "PENDING".equals(paymentStatus(o.orderId())));
@@ -276,17 +276,5 @@ class ProviderFaultsTest {
   private static ChargeRequest request() {
     String id = UUID.randomUUID().toString();
     return new ChargeRequest(id, "tok_visa", 100, "EUR", "test-" + id);
-  }
-
-  private static void setMode(String mode) {
-    given()
-        .auth()
-        .oauth2(adminToken())
-        .contentType(ContentType.JSON)
-        .body(Map.of("mode", mode))
-        .put("/api/billing/admin/provider-mode")
-        .then()
-        .statusCode(200)
-        .body("mode", equalTo(mode));
   }
 }

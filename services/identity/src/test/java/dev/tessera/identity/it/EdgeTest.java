@@ -8,11 +8,12 @@ import static dev.tessera.identity.it.IdentityApi.newUser;
 import static dev.tessera.identity.it.IdentityApi.randomEmail;
 import static dev.tessera.identity.it.IdentityApi.signUp;
 import static dev.tessera.identity.it.IdentityApi.tokens;
+import static dev.tessera.testing.ProblemAnswers.expectUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 
 import dev.tessera.testing.DatabaseOutage;
+import dev.tessera.testing.ProblemAnswers;
 import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -100,20 +101,7 @@ class EdgeTest {
   }
 
   private static void expectInvalid(ValidatableResponse response, String path, String field) {
-    response
-        .statusCode(400)
-        .contentType("application/problem+json")
-        .body("type", equalTo("https://tessera.dev/problems/validation"))
-        .body("instance", equalTo(path))
-        .body("errors.field", hasItem(field));
-  }
-
-  private static void expectUnavailable(ValidatableResponse response) {
-    response
-        .statusCode(503)
-        .contentType("application/problem+json")
-        .header("Retry-After", "5")
-        .body("type", equalTo("https://tessera.dev/problems/unavailable"));
+    ProblemAnswers.expectInvalid(response, field).body("instance", equalTo(path));
   }
 
   private static int users(String emailPrefix) {

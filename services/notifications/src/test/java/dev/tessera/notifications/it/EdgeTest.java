@@ -1,20 +1,14 @@
 package dev.tessera.notifications.it;
 
 import static dev.tessera.notifications.it.TestSupport.as;
+import static dev.tessera.testing.ProblemAnswers.expectUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 import dev.tessera.testing.DatabaseOutage;
-import dev.tessera.testing.TesseraServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -44,25 +38,7 @@ class EdgeTest {
     assertThat(preferences(userId)).isZero();
   }
 
-  private static void expectUnavailable(ValidatableResponse response) {
-    response
-        .statusCode(503)
-        .contentType("application/problem+json")
-        .header("Retry-After", "5")
-        .body("type", equalTo("https://tessera.dev/problems/unavailable"));
-  }
-
   private static int preferences(UUID userId) {
-    try (Connection c = TesseraServers.shared().postgres().connectAsSuperuser(TestSupport.SERVICE);
-        PreparedStatement p =
-            c.prepareStatement("select count(*) from email_preference where user_id = ?")) {
-      p.setObject(1, userId);
-      try (ResultSet r = p.executeQuery()) {
-        r.next();
-        return r.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestSupport.count("select count(*) from email_preference where user_id = ?", userId);
   }
 }

@@ -3,9 +3,9 @@ package dev.tessera.orders.it;
 import static dev.tessera.orders.it.OrdersTestSupport.as;
 import static dev.tessera.orders.it.OrdersTestSupport.count;
 import static dev.tessera.orders.it.OrdersTestSupport.items;
+import static dev.tessera.testing.ProblemAnswers.expectInvalid;
+import static dev.tessera.testing.ProblemAnswers.expectUnavailable;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 
 import dev.tessera.testing.DatabaseOutage;
 import dev.tessera.testing.TesseraTestResource;
@@ -95,21 +95,5 @@ class EdgeTest {
       request.header("Idempotency-Key", key);
     }
     return request.post("/api/orders").then();
-  }
-
-  private static void expectInvalid(ValidatableResponse response, String field) {
-    response
-        .statusCode(400)
-        .contentType("application/problem+json")
-        .body("type", equalTo("https://tessera.dev/problems/validation"))
-        .body("errors.field", hasItem(field));
-  }
-
-  private static void expectUnavailable(ValidatableResponse response) {
-    response
-        .statusCode(503)
-        .contentType("application/problem+json")
-        .header("Retry-After", "5")
-        .body("type", equalTo("https://tessera.dev/problems/unavailable"));
   }
 }
