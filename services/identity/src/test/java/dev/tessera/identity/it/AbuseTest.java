@@ -9,9 +9,12 @@ import static dev.tessera.identity.it.IdentityApi.randomEmail;
 import static dev.tessera.identity.it.IdentityApi.tokens;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
+import dev.tessera.servers.Restartable;
+import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -123,6 +126,27 @@ class AbuseTest {
         .header("Retry-After", matchesPattern("[1-9][0-9]*"))
         .body("type", equalTo("https://tessera.dev/problems/too-many-login-attempts"));
     logIn(email, PASSWORD).then().statusCode(429);
+  }
+
+  @Test
+  void with_redis_gone_a_log_in_is_refused_with_503_not_let_through_unthrottled() {
+    String email = randomEmail();
+    newUser(email);
+    Restartable redis = TesseraServers.restartable(TesseraServers.shared().redis());
+    redis.stop();
+    try {
+      // The throttle cannot count the attempt, so no password is checked: right or wrong, 503.
+      logIn(email, PASSWORD)
+          .then()
+          .statusCode(503)
+          .header("Retry-After", matchesPattern("[1-9][0-9]*"));
+      logIn(email, "Wrong-Guess-x").then().statusCode(503);
+    } finally {
+      redis.start();
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> logIn(email, PASSWORD).then().statusCode(200));
   }
 
   private CompletableFuture<HttpResponse<String>> logInAsync(String email, String password) {
