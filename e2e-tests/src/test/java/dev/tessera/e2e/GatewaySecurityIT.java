@@ -155,6 +155,85 @@ class GatewaySecurityIT {
   }
 
   @Test
+  void a_logged_out_token_stays_refused_after_redis_is_killed_and_restarted() throws Exception {
+    GatewayClient.Session session = gateway.signUpAndLogIn("Redis restart");
+    assertThat(gateway.delete("/api/identity/tokens/current", session.accessToken()).status())
+        .isEqualTo(204);
+    try {
+      system.servers().redis().kill();
+      system.servers().redis().start();
+      // A gateway started after the restart remembers nothing: only Redis can refuse the token.
+      try (SecondGateway fresh = SecondGateway.start(system)) {
+        assertRefusedOnEveryRoute(new GatewayClient(fresh.url()), session.accessToken());
+      }
+      assertRefusedOnEveryRoute(gateway, session.accessToken());
+    } finally {
+      Faults.restoreEverything(system);
+    }
+  }
+
+  @Test
+  void a_logged_out_token_stays_refused_after_redis_loses_all_its_data() throws Exception {
+    GatewayClient.Session session = gateway.signUpAndLogIn("Redis flushed");
+    assertThat(gateway.delete("/api/identity/tokens/current", session.accessToken()).status())
+        .isEqualTo(204);
+    // A Redis that comes back empty (a new pod without its volume): identity re-seeds it from its
+    // database; until then tokens are refused with 503, never accepted.
+    redisCommand("FLUSHALL");
+    try (SecondGateway fresh = SecondGateway.start(system)) {
+      GatewayClient other = new GatewayClient(fresh.url());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                for (String route : PROTECTED_ROUTES) {
+                  assertThat(other.get(route, session.accessToken()).status())
+                      .as(route)
+                      .isEqualTo(401);
+                }
+              });
+      GatewayClient.Session after = other.signUpAndLogIn("After the flush");
+      assertThat(other.get("/api/identity/users/me", after.accessToken()).status()).isEqualTo(200);
+    }
+  }
+
+  /** Polls until the gateway answers again after a Redis outage, then expects 401 everywhere. */
+  private static void assertRefusedOnEveryRoute(GatewayClient client, String revoked) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              GatewayClient.Session probe = client.signUpAndLogIn("Probe");
+              assertThat(client.get("/api/identity/users/me", probe.accessToken()).status())
+                  .isEqualTo(200);
+            });
+    for (String route : PROTECTED_ROUTES) {
+      assertThat(client.get(route, revoked).status()).as(route).isEqualTo(401);
+    }
+  }
+
+  /** One command to the local Redis (no password locally), in RESP; the reply's first line. */
+  private String redisCommand(String... words) throws IOException {
+    URI uri = URI.create(system.servers().redis().uri());
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      StringBuilder resp = new StringBuilder("*" + words.length + "\r\n");
+      for (String word : words) {
+        resp.append('$').append(word.length()).append("\r\n").append(word).append("\r\n");
+      }
+      socket.getOutputStream().write(resp.toString().getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
+        line.write(b);
+      }
+      String reply = line.toString(StandardCharsets.US_ASCII).trim();
+      assertThat(reply).as(String.join(" ", words)).startsWith("+");
+      return reply;
+    }
+  }
+
+  @Test
   void content_length_with_transfer_encoding_is_refused_with_400() throws Exception {
     String answer =
         raw(

@@ -54,6 +54,9 @@ public class Revocations {
    */
   public static final String CHANNEL = "tessera:revocations";
 
+  /** How long an applied revocation is remembered here, at least: a Redis restart after a crash. */
+  private static final Duration REMEMBERED = Duration.ofMinutes(10);
+
   private final PipelinedRedis redis;
   private final Redis client;
   private final Vertx vertx;
@@ -61,7 +64,11 @@ public class Revocations {
   // Token id → not revoked, as Redis last said.
   private final Cache<String, Boolean> notRevoked;
   // Revocations announced or served here. They must outlive any "not revoked" answer that was on
-  // its way while they were applied (cached for at most cache-ttl after a Redis round trip).
+  // its way while they were applied (cached for at most cache-ttl after a Redis round trip), and a
+  // Redis that crashes and loses its last second of writes: until it is back and identity has
+  // seeded
+  // it again (identity sees the new run within its seed-check interval), only this copy refuses
+  // the tokens revoked in that second.
   private final Cache<String, Long> applied;
   private volatile boolean subscribed;
   private volatile RedisConnection subscription;
@@ -78,8 +85,7 @@ public class Revocations {
     this.applied =
         Caffeine.newBuilder()
             .maximumSize(100_000)
-            .expireAfterWrite(
-                keep.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : keep)
+            .expireAfterWrite(keep.compareTo(REMEMBERED) < 0 ? REMEMBERED : keep)
             .build();
   }
 

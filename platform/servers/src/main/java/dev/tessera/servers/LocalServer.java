@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -88,6 +89,7 @@ public abstract class LocalServer implements Restartable, AutoCloseable {
    * shutdown, nothing flushed, no client told. Returns once every process of it is gone; {@link
    * #start()} brings it back on the same port with the same data, to recover from whatever it left.
    */
+  @Override
   public final synchronized void kill() {
     if (!running) {
       return;
@@ -138,6 +140,11 @@ public abstract class LocalServer implements Restartable, AutoCloseable {
   /** The directory that holds this server's data and log. */
   public final Path directory() {
     return directory;
+  }
+
+  @Override
+  public final Optional<Path> dataDirectory() {
+    return Optional.of(directory);
   }
 
   /** The name used in logs and errors. */

@@ -1,5 +1,8 @@
 package dev.tessera.servers;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * A server that a test can stop and start again on the same address with the same data — to see
  * what the system does while it is away.
@@ -16,5 +19,18 @@ public interface Restartable {
   default void restart() {
     stop();
     start();
+  }
+
+  /**
+   * SIGKILL, as after a crash of the server's node: nothing is flushed; {@link #start()} brings it
+   * back on the same address with what reached its disk.
+   */
+  default void kill() {
+    throw new UnsupportedOperationException(this + " cannot be killed");
+  }
+
+  /** Where the server keeps its data, when that is a directory of this machine. */
+  default Optional<Path> dataDirectory() {
+    return Optional.empty();
   }
 }

@@ -12,8 +12,10 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 
@@ -70,12 +72,26 @@ final class ServersView implements Servers {
   private abstract static class Lifecycle implements Restartable {
     private final Runnable stop;
     private final Runnable start;
+    private final Runnable kill;
+    private final String directory;
     private final String what;
 
     Lifecycle(Map<String, Object> h, String prefix) {
       this.stop = (Runnable) h.get(prefix + ".stop");
       this.start = (Runnable) h.get(prefix + ".start");
+      this.kill = (Runnable) h.get(prefix + ".kill");
+      this.directory = (String) h.get(prefix + ".directory");
       this.what = prefix + " (" + h.get("infra") + ")";
+    }
+
+    @Override
+    public void kill() {
+      require(kill).run();
+    }
+
+    @Override
+    public Optional<Path> dataDirectory() {
+      return Optional.ofNullable(directory).map(Path::of);
     }
 
     @Override

@@ -80,6 +80,8 @@ public final class SharedServersRegistry {
     if (server instanceof Restartable r) {
       h.put(prefix + ".stop", (Runnable) () -> inOwnClassLoader(r::stop));
       h.put(prefix + ".start", (Runnable) () -> inOwnClassLoader(r::start));
+      h.put(prefix + ".kill", (Runnable) () -> inOwnClassLoader(r::kill));
+      r.dataDirectory().ifPresent(d -> h.put(prefix + ".directory", d.toString()));
     }
   }
 

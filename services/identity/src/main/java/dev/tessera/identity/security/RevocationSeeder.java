@@ -17,10 +17,15 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
- * Puts every live revocation back into a Redis that lost its data (a restart without persistence, a
- * new instance, a flush): at start, and whenever a periodic check finds {@value Revocations#SEEDED}
- * missing. Until then the gateway and identity refuse tokens with {@code 503} rather than accept
- * revoked ones.
+ * Puts every live revocation back into a Redis that lost some or all of its data: at start, and
+ * whenever a periodic check finds {@value Revocations#SEEDED} missing or written by an earlier run
+ * of the server. While the key is missing the gateway and identity refuse tokens with {@code 503}
+ * rather than accept revoked ones.
+ *
+ * <p>{@value Revocations#SEEDED} holds the {@code run_id} of the Redis process it was seeded into.
+ * A Redis that was flushed or came back without its volume has no key; one that crashed with its
+ * append-only file has the key but may have lost the last second of writes (fsync every second), so
+ * a new {@code run_id} is enough to seed again.
  *
  * <p>The seeding marks itself with a random {@code revocations:seeding} value first and sets
  * {@value Revocations#SEEDED} only if that mark is still there, in one script: a Redis that
@@ -33,7 +38,7 @@ public class RevocationSeeder {
   private static final String SEEDING = "revocations:seeding";
   private static final String FINISH =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then"
-          + " redis.call('SET', KEYS[2], '1'); redis.call('DEL', KEYS[1]); return 1 end"
+          + " redis.call('SET', KEYS[2], ARGV[2]); redis.call('DEL', KEYS[1]); return 1 end"
           + " return 0";
 
   private final ReactiveRedisDataSource redis;
@@ -82,15 +87,32 @@ public class RevocationSeeder {
         .replaceWithVoid();
   }
 
-  /** Re-seeds Redis unless it says it holds every revocation; whether it seeded. */
+  /** Re-seeds Redis unless this run of it says it holds every revocation; whether it seeded. */
   public Uni<Boolean> seedIfMissing() {
     return redis
-        .key(String.class)
-        .exists(Revocations.SEEDED)
-        .flatMap(seeded -> seeded ? Uni.createFrom().item(false) : seed());
+        .execute("INFO", "server")
+        .map(info -> runId(info.toString()))
+        .flatMap(
+            runId ->
+                redis
+                    .value(String.class, String.class)
+                    .get(Revocations.SEEDED)
+                    .flatMap(
+                        seeded ->
+                            runId.equals(seeded) ? Uni.createFrom().item(false) : seed(runId)));
   }
 
-  private Uni<Boolean> seed() {
+  /** The {@code run_id} line of {@code INFO server}: new at every start of the Redis process. */
+  static String runId(String info) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("run_id:")) {
+        return line.substring("run_id:".length()).trim();
+      }
+    }
+    throw new IllegalStateException("INFO server has no run_id");
+  }
+
+  private Uni<Boolean> seed(String runId) {
     String mark = UUID.randomUUID().toString();
     Instant now = Instant.now();
     return redis
@@ -101,7 +123,7 @@ public class RevocationSeeder {
         .flatMap(
             count ->
                 redis
-                    .execute("EVAL", FINISH, "2", SEEDING, Revocations.SEEDED, mark)
+                    .execute("EVAL", FINISH, "2", SEEDING, Revocations.SEEDED, mark, runId)
                     .map(
                         done -> {
                           boolean seeded = done.toInteger() == 1;

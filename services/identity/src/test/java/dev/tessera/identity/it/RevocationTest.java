@@ -13,6 +13,7 @@ import static dev.tessera.identity.it.IdentityApi.tokens;
 import static dev.tessera.identity.it.TokensAndProfileTest.claims;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tessera.servers.Restartable;
 import dev.tessera.testing.TesseraServers;
@@ -23,11 +24,18 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -114,6 +122,50 @@ class RevocationTest {
       assertThat(received).doesNotContain("sid:" + claims.get("sid"));
     } finally {
       subscriber.unsubscribe();
+    }
+  }
+
+  @Test
+  void a_revocation_lost_in_a_crash_of_redis_is_put_back() throws Exception {
+    Restartable server = TesseraServers.restartable(TesseraServers.shared().redis());
+    assumeTrue(
+        server.dataDirectory().isPresent(), "needs the local Redis and its append-only file");
+    String email = randomEmail();
+    newUser(email);
+    String token = access(tokens(email, PASSWORD));
+    Object sid = claims(token).get("sid");
+    await().atMost(Duration.ofSeconds(30)).until(() -> redis.key().exists("revocations:seeded"));
+    Path aof = appendOnlyFile(server.dataDirectory().orElseThrow());
+    long before = Files.size(aof);
+
+    logOut(token).then().statusCode(204);
+    assertThat(redis.key().exists("revoked:sid:" + sid)).isTrue();
+    // A crash of Redis' node: the log-out's writes were never synced to disk, while everything
+    // before them (revocations:seeded included) was.
+    server.kill();
+    try (FileChannel file = FileChannel.open(aof, StandardOpenOption.WRITE)) {
+      file.truncate(before);
+    }
+    server.start();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(redis.key().exists("revoked:sid:" + sid)).isTrue());
+    me(token).then().statusCode(401);
+  }
+
+  /** The file Redis appends to: {@code appendonly.aof} (6.x) or the newest incremental one (7+). */
+  private static Path appendOnlyFile(Path directory) throws IOException {
+    Path single = directory.resolve("appendonly.aof");
+    if (Files.exists(single)) {
+      return single;
+    }
+    try (Stream<Path> files = Files.list(directory.resolve("appendonlydir"))) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".incr.aof"))
+          .max(Comparator.comparing(f -> f.getFileName().toString()))
+          .orElseThrow();
     }
   }
 
