@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -52,14 +53,24 @@ final class Chart {
    * Every object rendered with one values file, hooks included (cached; null means the defaults).
    */
   static List<ObjectNode> objects(Path valuesFile) {
-    String key = valuesFile == null ? "<defaults>" : valuesFile.toString();
+    return objects(valuesFile, Map.of());
+  }
+
+  /** Every object rendered with one values file and some --set values, hooks included (cached). */
+  static List<ObjectNode> objects(Path valuesFile, Map<String, Object> sets) {
+    String key = (valuesFile == null ? "<defaults>" : valuesFile.toString()) + new TreeMap<>(sets);
     return RENDERED.computeIfAbsent(
         key,
         k -> {
-          List<ObjectNode> objects = new ArrayList<>(parse(template(valuesFile, Map.of())));
-          objects.addAll(hooks(valuesFile));
+          List<ObjectNode> objects = new ArrayList<>(parse(template(valuesFile, sets)));
+          objects.addAll(hooks(valuesFile, sets));
           return List.copyOf(objects);
         });
+  }
+
+  /** Every object rendered for one platform of the version matrix (with the values it needs). */
+  static List<ObjectNode> objects(Path valuesFile, Platform platform) {
+    return objects(valuesFile, platform.values());
   }
 
   private static final String HOOK = "helm.sh/hook";
@@ -69,7 +80,7 @@ final class Chart {
    * The hooks (the `helm test` pod). helm-java's template prints only the release manifest, so the
    * hooks are rendered from a copy of the chart whose hook annotation is renamed, then named back.
    */
-  static List<ObjectNode> hooks(Path valuesFile) {
+  static List<ObjectNode> hooks(Path valuesFile, Map<String, Object> sets) {
     Path copy = copyOfChart();
     try (Stream<Path> files = Files.walk(copy.resolve("templates"))) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -84,6 +95,9 @@ final class Chart {
     TemplateCommand template = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE);
     if (valuesFile != null) {
       template = template.withValuesFile(valuesFile);
+    }
+    for (Map.Entry<String, Object> set : sets.entrySet()) {
+      template = template.set(set.getKey(), set.getValue());
     }
     List<ObjectNode> hooks = new ArrayList<>();
     for (ObjectNode object : parse(template.call())) {
@@ -189,6 +203,11 @@ final class Chart {
 
   static String name(JsonNode object) {
     return object.path("metadata").path("name").asText();
+  }
+
+  /** apiVersion/kind of an object. */
+  static String typeKey(JsonNode object) {
+    return object.path("apiVersion").asText() + "/" + object.path("kind").asText();
   }
 
   /** A readable id for messages: Kind/name. */
