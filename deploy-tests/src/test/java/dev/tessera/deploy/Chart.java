@@ -39,7 +39,7 @@ final class Chart {
    */
   static String template(Path valuesFile, Map<String, Object> sets) {
     TemplateCommand template =
-        new Helm(Repo.chart()).template().withName(RELEASE).withNamespace(NAMESPACE);
+        new Helm(renderable()).template().withName(RELEASE).withNamespace(NAMESPACE);
     if (valuesFile != null) {
       template = template.withValuesFile(valuesFile);
     }
@@ -141,7 +141,7 @@ final class Chart {
   /** helm lint --strict with the chart's own values, or with a values file merged over them. */
   static LintResult lintStrict(Path valuesFile) {
     if (valuesFile == null) {
-      return new Helm(Repo.chart()).lint().strict().call();
+      return new Helm(renderable()).lint().strict().call();
     }
     // helm-java's lint takes no values file: lint a copy whose values.yaml holds the merged values,
     // which is what `helm lint --strict -f <file>` checks.
@@ -172,6 +172,22 @@ final class Chart {
     return override.deepCopy();
   }
 
+  private static Path renderable;
+
+  /**
+   * The chart as helm-java can render it: a copy without Chart.yaml's kubeVersion. helm-java's
+   * built-in capabilities say Kubernetes v1.20.0 (its build lacks Helm's version flags) and it has
+   * no --kube-version, so the constraint would refuse every render; SupportedVersionsTest checks
+   * the constraint itself, and a helm binary renders the real chart (its default is its client-go
+   * version, or --kube-version).
+   */
+  static synchronized Path renderable() {
+    if (renderable == null) {
+      renderable = copyOfChart();
+    }
+    return renderable;
+  }
+
   private static Path copyOfChart() {
     try {
       Path target = Files.createTempDirectory("tessera-chart").resolve("tessera");
@@ -185,6 +201,12 @@ final class Chart {
           }
         }
       }
+      Path chartYaml = target.resolve("Chart.yaml");
+      String text = Files.readString(chartYaml);
+      if (!text.contains("\nkubeVersion: ")) {
+        throw new IllegalStateException("Chart.yaml has no kubeVersion line to set aside");
+      }
+      Files.writeString(chartYaml, text.replaceFirst("\nkubeVersion: [^\n]*", ""));
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
