@@ -125,6 +125,31 @@ final class ApiSchemas {
     return definition;
   }
 
+  /** Every x-kubernetes-validations rule of this platform's CRDs (all versions), by source file. */
+  List<Map.Entry<String, String>> celRules() {
+    List<Map.Entry<String, String>> rules = new java.util.ArrayList<>();
+    crds.forEach((key, crd) -> collectRules(crd.source(), crd.schema(), rules));
+    return rules;
+  }
+
+  private static void collectRules(
+      String source, JsonNode node, List<Map.Entry<String, String>> rules) {
+    if (node.isObject()) {
+      for (JsonNode validation : node.path("x-kubernetes-validations")) {
+        rules.add(Map.entry(source, validation.path("rule").asText()));
+      }
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getKey().equals("x-kubernetes-validations")) {
+                  collectRules(source, e.getValue(), rules);
+                }
+              });
+    } else if (node.isArray()) {
+      node.forEach(item -> collectRules(source, item, rules));
+    }
+  }
+
   /** Every kind this platform knows. */
   TreeSet<String> kinds() {
     TreeSet<String> kinds = new TreeSet<>(builtIn.keySet());

@@ -82,6 +82,11 @@ final class CelRules {
     }
   }
 
+  /** Empty when the rule compiles in this environment; otherwise the compiler's message. */
+  static Optional<String> compileError(String rule) {
+    return Optional.ofNullable(PROGRAMS.computeIfAbsent(rule, CelRules::compile).error());
+  }
+
   private static Compiled compile(String rule) {
     try {
       CelAbstractSyntaxTree ast = CEL.compile(rule).getAst();

@@ -68,6 +68,22 @@ class SchemaValidationTest {
   }
 
   @Test
+  void every_cel_rule_of_every_vendored_crd_compiles_so_none_is_skipped() {
+    for (Platform platform : Platform.matrix()) {
+      List<String> notCompiled = new java.util.ArrayList<>();
+      for (var rule : ApiSchemas.of(platform).celRules()) {
+        if (!CelRules.appliesOnCreate(rule.getValue())) {
+          continue; // transition rules (oldSelf) apply to updates only
+        }
+        CelRules.compileError(rule.getValue())
+            .ifPresent(e -> notCompiled.add(rule.getKey() + ": " + rule.getValue() + " — " + e));
+      }
+      assertThat(notCompiled).as(platform.toString()).isEmpty();
+      assertThat(ApiSchemas.of(platform).celRules()).as(platform.toString()).isNotEmpty();
+    }
+  }
+
+  @Test
   void an_unknown_field_in_a_deployment_fails() {
     assertRefused(
         Platform.NEWEST,
