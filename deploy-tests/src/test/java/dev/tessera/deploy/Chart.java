@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -38,7 +39,7 @@ final class Chart {
    */
   static String template(Path valuesFile, Map<String, Object> sets) {
     TemplateCommand template =
-        new Helm(Repo.chart()).template().withName(RELEASE).withNamespace(NAMESPACE);
+        new Helm(renderable()).template().withName(RELEASE).withNamespace(NAMESPACE);
     if (valuesFile != null) {
       template = template.withValuesFile(valuesFile);
     }
@@ -52,14 +53,24 @@ final class Chart {
    * Every object rendered with one values file, hooks included (cached; null means the defaults).
    */
   static List<ObjectNode> objects(Path valuesFile) {
-    String key = valuesFile == null ? "<defaults>" : valuesFile.toString();
+    return objects(valuesFile, Map.of());
+  }
+
+  /** Every object rendered with one values file and some --set values, hooks included (cached). */
+  static List<ObjectNode> objects(Path valuesFile, Map<String, Object> sets) {
+    String key = (valuesFile == null ? "<defaults>" : valuesFile.toString()) + new TreeMap<>(sets);
     return RENDERED.computeIfAbsent(
         key,
         k -> {
-          List<ObjectNode> objects = new ArrayList<>(parse(template(valuesFile, Map.of())));
-          objects.addAll(hooks(valuesFile));
+          List<ObjectNode> objects = new ArrayList<>(parse(template(valuesFile, sets)));
+          objects.addAll(hooks(valuesFile, sets));
           return List.copyOf(objects);
         });
+  }
+
+  /** Every object rendered for one platform of the version matrix (with the values it needs). */
+  static List<ObjectNode> objects(Path valuesFile, Platform platform) {
+    return objects(valuesFile, platform.values());
   }
 
   private static final String HOOK = "helm.sh/hook";
@@ -69,7 +80,7 @@ final class Chart {
    * The hooks (the `helm test` pod). helm-java's template prints only the release manifest, so the
    * hooks are rendered from a copy of the chart whose hook annotation is renamed, then named back.
    */
-  static List<ObjectNode> hooks(Path valuesFile) {
+  static List<ObjectNode> hooks(Path valuesFile, Map<String, Object> sets) {
     Path copy = copyOfChart();
     try (Stream<Path> files = Files.walk(copy.resolve("templates"))) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -84,6 +95,9 @@ final class Chart {
     TemplateCommand template = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE);
     if (valuesFile != null) {
       template = template.withValuesFile(valuesFile);
+    }
+    for (Map.Entry<String, Object> set : sets.entrySet()) {
+      template = template.set(set.getKey(), set.getValue());
     }
     List<ObjectNode> hooks = new ArrayList<>();
     for (ObjectNode object : parse(template.call())) {
@@ -127,7 +141,7 @@ final class Chart {
   /** helm lint --strict with the chart's own values, or with a values file merged over them. */
   static LintResult lintStrict(Path valuesFile) {
     if (valuesFile == null) {
-      return new Helm(Repo.chart()).lint().strict().call();
+      return new Helm(renderable()).lint().strict().call();
     }
     // helm-java's lint takes no values file: lint a copy whose values.yaml holds the merged values,
     // which is what `helm lint --strict -f <file>` checks.
@@ -158,6 +172,22 @@ final class Chart {
     return override.deepCopy();
   }
 
+  private static Path renderable;
+
+  /**
+   * The chart as helm-java can render it: a copy without Chart.yaml's kubeVersion. helm-java's
+   * built-in capabilities say Kubernetes v1.20.0 (its build lacks Helm's version flags) and it has
+   * no --kube-version, so the constraint would refuse every render; SupportedVersionsTest checks
+   * the constraint itself, and a helm binary renders the real chart (its default is its client-go
+   * version, or --kube-version).
+   */
+  static synchronized Path renderable() {
+    if (renderable == null) {
+      renderable = copyOfChart();
+    }
+    return renderable;
+  }
+
   private static Path copyOfChart() {
     try {
       Path target = Files.createTempDirectory("tessera-chart").resolve("tessera");
@@ -171,6 +201,12 @@ final class Chart {
           }
         }
       }
+      Path chartYaml = target.resolve("Chart.yaml");
+      String text = Files.readString(chartYaml);
+      if (!text.contains("\nkubeVersion: ")) {
+        throw new IllegalStateException("Chart.yaml has no kubeVersion line to set aside");
+      }
+      Files.writeString(chartYaml, text.replaceFirst("\nkubeVersion: [^\n]*", ""));
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -189,6 +225,11 @@ final class Chart {
 
   static String name(JsonNode object) {
     return object.path("metadata").path("name").asText();
+  }
+
+  /** apiVersion/kind of an object. */
+  static String typeKey(JsonNode object) {
+    return object.path("apiVersion").asText() + "/" + object.path("kind").asText();
   }
 
   /** A readable id for messages: Kind/name. */

@@ -116,6 +116,8 @@ class ChartRenderTest {
         .extracting(o -> o.path("kind").asText())
         .doesNotContain("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaConnect", "KafkaConnector")
         .doesNotContain("Cluster", "Pooler", "StatefulSet");
-    assertThat(TypedModels.problems(objects)).isEmpty();
+    for (Platform platform : Platform.matrix()) {
+      assertThat(SchemaValidator.problems(platform, objects)).as(platform.toString()).isEmpty();
+    }
   }
 }

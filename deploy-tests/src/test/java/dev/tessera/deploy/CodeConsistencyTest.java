@@ -105,7 +105,7 @@ class CodeConsistencyTest {
     Path values = Files.createTempFile("dlq-replay", ".yaml");
     Files.writeString(values, "dlqReplay:\n  enabled: true\n");
     ObjectNode job =
-        Chart.hooks(values).stream()
+        Chart.hooks(values, Map.of()).stream()
             .filter(o -> o.path("kind").asText().equals("Job"))
             .filter(o -> Chart.name(o).equals(Chart.component("dlq-replay")))
             .findFirst()

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,8 +196,88 @@ final class Kustomize {
   /** Objects by apiVersion/kind/name, in rendering order. */
   static Map<String, ObjectNode> byId(List<ObjectNode> objects) {
     Map<String, ObjectNode> map = new LinkedHashMap<>();
-    objects.forEach(o -> map.put(TypedModels.typeKey(o) + "/" + Chart.name(o), o));
+    objects.forEach(o -> map.put(Chart.typeKey(o) + "/" + Chart.name(o), o));
     return map;
+  }
+
+  /**
+   * What `kubectl kustomize k8s/overlays/NAME` (or k8s/base, for "base") gives, built here from the
+   * files in k8s/ for the forms {@link #generate()} writes: the base, added.yaml, deletions and
+   * JSON patches (add, remove, replace), and the namespace. Lets the tests validate the manifests a
+   * kustomize user applies where no kubectl is installed.
+   */
+  static List<ObjectNode> build(String overlay) {
+    Map<String, ObjectNode> objects =
+        byId(Chart.parse(Repo.read(dir().resolve("base/tessera.yaml"))));
+    if (!overlay.equals("base")) {
+      Path folder = dir().resolve("overlays/" + overlay);
+      if (Files.exists(folder.resolve("added.yaml"))) {
+        objects.putAll(byId(Chart.parse(Repo.read(folder.resolve("added.yaml")))));
+      }
+      JsonNode kustomization = Chart.parse(Repo.read(folder.resolve("kustomization.yaml"))).get(0);
+      for (JsonNode patch : kustomization.path("patches")) {
+        JsonNode body = Chart.parse(patch.path("patch").asText()).stream().findFirst().orElse(null);
+        JsonNode target = patch.path("target");
+        if (target.isMissingNode()) {
+          // "$patch: delete" of one object
+          objects.remove(Chart.typeKey(body) + "/" + Chart.name(body));
+          continue;
+        }
+        String group = target.path("group").asText("");
+        String id =
+            (group.isEmpty() ? "" : group + "/")
+                + target.path("version").asText()
+                + "/"
+                + target.path("kind").asText()
+                + "/"
+                + target.path("name").asText();
+        ObjectNode object = objects.get(id);
+        if (object == null) {
+          throw new IllegalStateException(overlay + ": a patch targets no object " + id);
+        }
+        JsonNode ops;
+        try {
+          ops = Chart.YAML.readTree(patch.path("patch").asText());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        ops.forEach(op -> applyOperation(object, op));
+      }
+    }
+    List<ObjectNode> result = new ArrayList<>();
+    objects
+        .values()
+        .forEach(
+            o -> {
+              ObjectNode copy = o.deepCopy();
+              ((ObjectNode) copy.path("metadata")).put("namespace", Chart.NAMESPACE);
+              result.add(copy);
+            });
+    return result;
+  }
+
+  private static void applyOperation(ObjectNode object, JsonNode op) {
+    String path = op.path("path").asText();
+    int cut = path.lastIndexOf('/');
+    JsonNode parent = object.at(path.substring(0, cut));
+    String last = path.substring(cut + 1).replace("~1", "/").replace("~0", "~");
+    String kind = op.path("op").asText();
+    if (parent instanceof ObjectNode p) {
+      if (kind.equals("remove")) {
+        p.remove(last);
+      } else {
+        p.set(last, op.path("value").deepCopy());
+      }
+    } else if (parent instanceof ArrayNode a) {
+      int index = Integer.parseInt(last);
+      switch (kind) {
+        case "remove" -> a.remove(index);
+        case "add" -> a.insert(index, op.path("value").deepCopy());
+        default -> a.set(index, op.path("value").deepCopy());
+      }
+    } else {
+      throw new IllegalStateException("No parent for " + path + " in " + Chart.id(object));
+    }
   }
 
   private static String yaml(JsonNode node) {

@@ -74,7 +74,24 @@ class KustomizeTest {
     rendered.forEach(o -> ((ObjectNode) o.path("metadata")).remove("namespace"));
 
     assertThat(Kustomize.byId(rendered)).isEqualTo(Kustomize.byId(chart));
-    assertThat(TypedModels.problems(rendered)).isEmpty();
+    assertThat(Kustomize.byId(rendered))
+        .as("what Kustomize.build, which the schema tests validate, makes of the overlay")
+        .isEqualTo(Kustomize.byId(withoutNamespace(Kustomize.build(overlay))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"dev", "prod"})
+  void each_overlay_built_from_k8s_is_the_chart_with_its_ci_values(String overlay) {
+    Path values = Repo.chart().resolve("ci").resolve(Kustomize.OVERLAYS.get(overlay));
+    List<ObjectNode> chart = Chart.parse(Kustomize.chartManifest(values));
+
+    assertThat(Kustomize.byId(withoutNamespace(Kustomize.build(overlay))))
+        .isEqualTo(Kustomize.byId(chart));
+  }
+
+  private static List<ObjectNode> withoutNamespace(List<ObjectNode> objects) {
+    objects.forEach(o -> ((ObjectNode) o.path("metadata")).remove("namespace"));
+    return objects;
   }
 
   private static Path kubectl() {

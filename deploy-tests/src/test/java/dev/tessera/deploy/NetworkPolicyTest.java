@@ -585,4 +585,42 @@ class NetworkPolicyTest {
         ? defaults
         : Chart.merge(defaults, Chart.YAML.readTree(valuesFile.toFile()));
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void the_gateway_admits_each_public_entry_the_values_turn_on(String label, Path values)
+      throws Exception {
+    JsonNode merged =
+        Chart.merge(
+            Chart.YAML.readTree(Repo.chart().resolve("values.yaml").toFile()),
+            values == null ? null : Chart.YAML.readTree(values.toFile()));
+    ObjectNode policy =
+        Chart.find(Chart.objects(values), "NetworkPolicy", Chart.component("gateway"))
+            .orElseThrow();
+    JsonNode entry = policy.path("spec").path("ingress").get(0);
+    List<String> admitted = new ArrayList<>();
+    entry
+        .path("from")
+        .forEach(
+            peer ->
+                admitted.add(
+                    peer.path("namespaceSelector")
+                        .path("matchLabels")
+                        .path("kubernetes.io/metadata.name")
+                        .asText()));
+    boolean open = !entry.has("from");
+    String ingressNamespace = merged.path("networkPolicy").path("ingressNamespace").asText();
+    if (merged.path("ingress").path("enabled").asBoolean() && !ingressNamespace.isEmpty()) {
+      assertThat(admitted).as("the ingress controller").contains(ingressNamespace);
+    }
+    if (merged.path("httpRoute").path("enabled").asBoolean()) {
+      String proxies = merged.path("httpRoute").path("proxyNamespace").asText();
+      if (proxies.isEmpty()) {
+        proxies = merged.path("httpRoute").path("parentRef").path("namespace").asText();
+      }
+      assertThat(open || admitted.contains(proxies))
+          .as("the Gateway's proxies in " + proxies + " reach the gateway: " + entry)
+          .isTrue();
+    }
+  }
 }

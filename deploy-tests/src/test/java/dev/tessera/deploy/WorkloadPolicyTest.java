@@ -230,4 +230,30 @@ class WorkloadPolicyTest {
     assertThat(probe).isNotNull();
     return probe.getHttpGet().getPath();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valueSets")
+  void every_stateful_set_is_governed_by_a_headless_service_that_selects_its_pods(
+      String label, Path values) {
+    // StatefulSet pods get their DNS names from the governing Service named in serviceName, which
+    // must exist and be headless (Kubernetes docs, StatefulSets: "Limitations").
+    List<ObjectNode> objects = Chart.objects(values);
+    for (ObjectNode set : Chart.ofKind(objects, "StatefulSet")) {
+      String serviceName = set.path("spec").path("serviceName").asText();
+      ObjectNode service =
+          Chart.find(objects, "Service", serviceName)
+              .orElseThrow(() -> new AssertionError(Chart.id(set) + ": no Service " + serviceName));
+      assertThat(service.path("spec").path("clusterIP").asText())
+          .as(Chart.id(service) + " governs " + Chart.id(set))
+          .isEqualTo("None");
+      JsonNode podLabels = set.path("spec").path("template").path("metadata").path("labels");
+      service
+          .path("spec")
+          .path("selector")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  assertThat(podLabels.path(e.getKey()).asText()).isEqualTo(e.getValue().asText()));
+    }
+  }
 }
