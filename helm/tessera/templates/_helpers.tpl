@@ -261,11 +261,12 @@ gateway identity
 {{- end }}
 
 {{/*
-The migration tool of a service image (platform/migrations), as a container command.
+The migration tool of a service image (platform/migrations), as a container command. Flyway logs
+to the console; SLF4J (no backend outside Quarkus) is told which provider to use, silently.
 Call with (list "migrate") or (list "await").
 */}}
 {{- define "tessera.migrationCommand" -}}
-["java", "-cp", "/deployments/lib/main/*:/deployments/app/*", "dev.tessera.migrations.MigrationTool", {{ index . 0 | quote }}]
+["java", "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider", "-cp", "/deployments/lib/main/*:/deployments/app/*", "dev.tessera.migrations.MigrationTool", {{ index . 0 | quote }}]
 {{- end }}
 
 {{/*

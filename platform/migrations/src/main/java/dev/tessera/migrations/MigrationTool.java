@@ -128,9 +128,15 @@ public final class MigrationTool {
   /** Applies what is pending; Flyway's advisory lock keeps a second runner waiting, not racing. */
   public static MigrateResult migrate(Settings settings, PrintStream out) {
     MigrateResult result = flyway(settings, MigrationTool.class.getClassLoader(), true).migrate();
-    out.printf(
-        "migrated %d migration(s); schema version now %s%n",
-        result.migrationsExecuted, result.targetSchemaVersion);
+    if (result.migrationsExecuted == 0) {
+      out.println("nothing to migrate: the schema is current");
+    } else {
+      // What was applied goes to the Job's log (Flyway's own log has no backend outside Quarkus).
+      result.migrations.forEach(m -> out.printf("applied %s %s%n", m.version, m.description));
+      out.printf(
+          "migrated %d migration(s); schema version now %s%n",
+          result.migrationsExecuted, result.targetSchemaVersion);
+    }
     return result;
   }
 
