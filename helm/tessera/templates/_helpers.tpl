@@ -44,6 +44,59 @@ app.kubernetes.io/part-of: tessera
 {{- end }}
 
 {{/*
+Labels of the stateful dependencies (Redis, Kafka, Connect, PostgreSQL): no chart or app version.
+Their pods are restarted only when their own configuration changes, never by an app release: the
+operators (Strimzi, CloudNativePG) copy a custom resource's labels to its pods, and a StatefulSet
+restarts its pod whenever its template's labels change. A test renders two chart versions.
+*/}}
+{{- define "tessera.stableLabels" -}}
+{{ include "tessera.selectorLabels" . }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: tessera
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Stable labels of one dependency component. Call with (dict "root" $ "component" "redis").
+*/}}
+{{- define "tessera.componentStableLabels" -}}
+{{ include "tessera.stableLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/*
+Topology spread of one component's pods: across nodes strictly (at most one pod more on a node
+than on any other: the anti-affinity docs/deploy.md promises, which still lets a surge pod
+schedule during a rollout, unlike required pod anti-affinity), across zones where the nodes have
+zone labels. Call with (dict "root" $ "selector" <labels dict> "revisionKey" <label or "">).
+*/}}
+{{- define "tessera.topologySpread" -}}
+- maxSkew: 1
+  topologyKey: kubernetes.io/hostname
+  whenUnsatisfiable: DoNotSchedule
+  labelSelector:
+    matchLabels:
+      {{- toYaml .selector | nindent 6 }}
+  {{- with .revisionKey }}
+  # Spread each revision on its own: old pods leaving in a rollout must not pile new ones up.
+  matchLabelKeys:
+    - {{ . }}
+  {{- end }}
+- maxSkew: 1
+  topologyKey: topology.kubernetes.io/zone
+  whenUnsatisfiable: ScheduleAnyway
+  labelSelector:
+    matchLabels:
+      {{- toYaml .selector | nindent 6 }}
+  {{- with .revisionKey }}
+  matchLabelKeys:
+    - {{ . }}
+  {{- end }}
+{{- end }}
+
+{{/*
 Selector labels of the release.
 */}}
 {{- define "tessera.selectorLabels" -}}
@@ -145,6 +198,14 @@ Image of one app. Call with (dict "root" $ "component" "orders").
 {{- end }}
 
 {{/*
+In-cluster URL of one app's pods, each at its own address: the headless Service
+"<fullname>-<component>-pods" on the container port. The gateway resolves it to every ready pod.
+*/}}
+{{- define "tessera.appPodsUrl" -}}
+{{- printf "http://%s-pods.%s.svc:%v" (include "tessera.componentName" .) .root.Release.Namespace .root.Values.common.httpPort }}
+{{- end }}
+
+{{/*
 In-cluster URL of one app's Service.
 */}}
 {{- define "tessera.appUrl" -}}
@@ -197,4 +258,45 @@ identity orders billing notifications
 {{- end }}
 {{- define "tessera.redisApps" -}}
 gateway identity
+{{- end }}
+
+{{/*
+The migration tool of a service image (platform/migrations), as a container command. Flyway logs
+to the console; SLF4J (no backend outside Quarkus) is told which provider to use, silently.
+Call with (list "migrate") or (list "await").
+*/}}
+{{- define "tessera.migrationCommand" -}}
+["java", "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider", "-cp", "/deployments/lib/main/*:/deployments/app/*", "dev.tessera.migrations.MigrationTool", {{ index . 0 | quote }}]
+{{- end }}
+
+{{/*
+Environment of the migration tool for one service: its database (the primary, directly: Flyway
+holds a session-level advisory lock) and the limits of the migration.
+Call with (dict "root" $ "component" "orders").
+*/}}
+{{- define "tessera.migrationEnv" -}}
+{{- $root := .root }}
+{{- $db := include "tessera.dbCluster" . }}
+- name: QUARKUS_DATASOURCE_JDBC_URL
+  {{- if $root.Values.postgres.enabled }}
+  value: {{ printf "jdbc:postgresql://%s-rw.%s.svc:5432/%s" $db $root.Release.Namespace .component | quote }}
+  {{- else }}
+  value: {{ printf "jdbc:postgresql://%s:%v/%s" $root.Values.postgres.external.host $root.Values.postgres.external.port .component | quote }}
+  {{- end }}
+- name: QUARKUS_DATASOURCE_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ $db }}-app
+      key: username
+- name: QUARKUS_DATASOURCE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $db }}-app
+      key: password
+- name: TESSERA_MIGRATIONS_LOCK_TIMEOUT
+  value: {{ $root.Values.migrations.lockTimeout | quote }}
+- name: TESSERA_MIGRATIONS_STATEMENT_TIMEOUT
+  value: {{ $root.Values.migrations.statementTimeout | quote }}
+- name: TESSERA_MIGRATIONS_WAIT
+  value: {{ $root.Values.migrations.waitSeconds | quote }}
 {{- end }}

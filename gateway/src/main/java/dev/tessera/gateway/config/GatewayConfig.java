@@ -30,6 +30,9 @@ public interface GatewayConfig {
   /** Timeouts, circuit breakers, bulkheads, retries and passive health of upstreams. */
   Resilience resilience();
 
+  /** Finding each upstream's instances in DNS (a headless Service: one address per pod). */
+  Discovery discovery();
+
   /** Largest request body accepted, in bytes; larger → 413. */
   @WithDefault("1048576")
   long maxBodyBytes();
@@ -182,6 +185,28 @@ public interface GatewayConfig {
     /** Connection pool size per upstream instance and event loop. */
     @WithDefault("100")
     int poolSize();
+
+    /**
+     * How long an upstream connection may stay idle before the gateway closes it (whole seconds).
+     * Must be shorter than the services' own idle timeout ({@code quarkus.http.idle-timeout}, 30
+     * min): then an upstream never closes an idle connection while the gateway writes on it.
+     */
+    @WithDefault("15S")
+    Duration keepAliveTimeout();
+  }
+
+  /** DNS discovery of upstream instances. */
+  interface Discovery {
+    /**
+     * Whether each upstream URL's host is resolved to all its addresses, one instance each (the
+     * chart points the gateway at headless Services); otherwise each URL is one instance.
+     */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** How often the host names are resolved again (the JVM's DNS cache TTL must not exceed it). */
+    @WithDefault("5S")
+    Duration refresh();
   }
 
   /** Aggregated API docs settings. */

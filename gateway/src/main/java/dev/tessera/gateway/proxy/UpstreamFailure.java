@@ -11,7 +11,23 @@ public abstract sealed class UpstreamFailure extends RuntimeException {
     super(message, cause, false, false);
   }
 
-  /** The instance refused the connection, dropped it, or did not answer in time. */
+  /**
+   * No connection to the instance could be had (refused, connect timeout, no route): not a byte of
+   * the request left the gateway, so sending it to another instance is safe whatever its method.
+   */
+  public static final class NotSent extends UpstreamFailure {
+    private static final long serialVersionUID = 1L;
+
+    /** {@code instance} could not be connected to because of {@code cause}. */
+    public NotSent(String instance, Throwable cause) {
+      super(instance + " not connected: " + cause, cause);
+    }
+  }
+
+  /**
+   * The connection broke after the request was (maybe partly) written and before an answer came:
+   * the instance may have acted on it, so only a request that may be repeated is sent again.
+   */
   public static final class Unreachable extends UpstreamFailure {
     private static final long serialVersionUID = 1L;
 

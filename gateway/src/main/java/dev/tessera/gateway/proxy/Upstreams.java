@@ -2,6 +2,7 @@ package dev.tessera.gateway.proxy;
 
 import dev.tessera.gateway.config.GatewayConfig;
 import dev.tessera.gateway.routing.Upstream;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.vertx.core.Future;
@@ -19,19 +20,35 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import java.net.ConnectException;
 import java.time.temporal.ChronoUnit;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * Calls to the upstream services with SmallRye Fault Tolerance: a bulkhead per service, a timeout
  * and a circuit breaker per instance (one failing instance does not pause the others; while its
- * circuit is open it is skipped), and, for idempotent methods only, a retry guard around them that
- * tries again (on the next instance in turn) after a connect error or a 5xx.
+ * circuit is open it is skipped), and a retry guard around them that tries again on the next
+ * instance in turn.
+ *
+ * <p>What is sent again depends on whether the first attempt can have been acted on. A request that
+ * never left the gateway (no connection: refused, connect timeout) is sent again whatever its
+ * method: that is what keeps a POST from failing while a pod goes away in a rollout. A request that
+ * may have reached the instance (the connection broke before an answer, or a 5xx) is sent again
+ * only when repeating it is harmless: an idempotent method, or a request carrying an {@code
+ * Idempotency-Key} (the service answers a repeat with the first answer). A timeout is never sent
+ * again: the work may be under way.
+ *
+ * <p>An instance that answers {@code Connection: close} is going away (a Quarkus service adds it to
+ * every answer once it is shutting down): it is skipped from then on ({@code eject-for}), so no
+ * request is written on one of its kept-alive connections while it closes them. The gateway also
+ * closes an upstream connection that stayed idle for {@code keep-alive-timeout}, shorter than the
+ * services' own idle timeout, so an upstream never closes an idle connection under a request the
+ * gateway is writing on it.
  *
  * <p>Only upstream faults count against a circuit: connect errors, timeouts and 5xx answers —
  * except a 503 with {@code Retry-After}, which is a healthy instance shedding load (a client that
@@ -41,6 +58,11 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class Upstreams {
 
+  private static final Logger LOG = Logger.getLogger(Upstreams.class);
+
+  /** The request header that makes a POST or PATCH safe to send again (the service dedupes it). */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   private static final Set<HttpMethod> IDEMPOTENT =
       Set.of(
           HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS);
@@ -48,11 +70,15 @@ public class Upstreams {
   private static final TypeLiteral<CompletionStage<HttpClientResponse>> RESPONSE =
       new TypeLiteral<>() {};
 
-  /** One service: its instances, its bulkhead and retry guards, and each instance's guard. */
+  /**
+   * One service: its instances, its bulkhead, its retry guards (for requests that may be repeated,
+   * and for those that may be sent again only when they never left), and each instance's guard.
+   */
   public record Service(
       Upstream upstream,
       TypedGuard<CompletionStage<HttpClientResponse>> bulkhead,
       TypedGuard<CompletionStage<HttpClientResponse>> retry,
+      TypedGuard<CompletionStage<HttpClientResponse>> retryUnsent,
       Map<Upstream.Instance, TypedGuard<CompletionStage<HttpClientResponse>>> guards) {}
 
   /** What to send upstream. */
@@ -64,6 +90,8 @@ public class Upstreams {
   // thread, instead of crossing twice (request out, response back).
   private final Map<Object, HttpClient> clients = new ConcurrentHashMap<>();
   private final Map<String, Service> services = new TreeMap<>();
+  // Circuit breaker names in use: an address discovery drops and finds again gets a fresh one.
+  private final Set<String> circuitNames = new HashSet<>();
 
   Upstreams(GatewayConfig config, Vertx vertx) {
     this.config = config.resilience();
@@ -75,10 +103,16 @@ public class Upstreams {
               Upstream upstream =
                   new Upstream(service, urls, this.config.ejectFor().toNanos(), System::nanoTime);
               Map<Upstream.Instance, TypedGuard<CompletionStage<HttpClientResponse>>> guards =
-                  new IdentityHashMap<>();
+                  new ConcurrentHashMap<>();
               upstream.instances().forEach(i -> guards.put(i, guard(upstream, i)));
               services.put(
-                  service, new Service(upstream, bulkhead(service), retry(service), guards));
+                  service,
+                  new Service(
+                      upstream,
+                      bulkhead(service),
+                      retry(service, Upstreams::retriable, "replayable"),
+                      retry(service, Upstreams::notSent, "not sent"),
+                      guards));
             });
   }
 
@@ -97,23 +131,42 @@ public class Upstreams {
     return Math.max(1, (config.circuitDelay().toMillis() + 999) / 1000);
   }
 
+  /** The configured services, with their instances. */
+  public Map<String, Service> services() {
+    return services;
+  }
+
   /**
    * Sends {@code out} to {@code service}; the response arrives paused, for the caller to stream. A
    * 5xx that survives retries fails with {@link UpstreamFailure.ServerError}.
    */
   public Future<HttpClientResponse> call(String name, Outgoing out) {
     Service service = services.get(name);
-    if (IDEMPOTENT.contains(out.method())) {
-      return Future.fromCompletionStage(
-          service.retry().get(() -> service.bulkhead().get(() -> once(service, out))));
-    }
-    return Future.fromCompletionStage(service.bulkhead().get(() -> once(service, out)));
+    TypedGuard<CompletionStage<HttpClientResponse>> retry =
+        replayable(out) ? service.retry() : service.retryUnsent();
+    return Future.fromCompletionStage(
+        retry.get(() -> service.bulkhead().get(() -> once(service, out))));
+  }
+
+  /** Whether sending {@code out} twice does no more than sending it once. */
+  static boolean replayable(Outgoing out) {
+    return IDEMPOTENT.contains(out.method()) || out.headers().contains(IDEMPOTENCY_KEY);
+  }
+
+  /** Drops the guards of instances discovery no longer finds; new ones get theirs on first use. */
+  public void forgetGone(String name) {
+    Service service = services.get(name);
+    service.guards().keySet().retainAll(Set.copyOf(service.upstream().instances()));
   }
 
   /** One attempt on the next instance in turn, through that instance's guard. */
   private CompletionStage<HttpClientResponse> once(Service service, Outgoing out) {
-    Upstream.Instance instance = service.upstream().pick();
-    return service.guards().get(instance).get(() -> attempt(service.upstream(), instance, out));
+    Upstream upstream = service.upstream();
+    Upstream.Instance instance = upstream.pick();
+    return service
+        .guards()
+        .computeIfAbsent(instance, i -> guard(upstream, i))
+        .get(() -> attempt(upstream, instance, out));
   }
 
   private CompletionStage<HttpClientResponse> attempt(
@@ -128,6 +181,10 @@ public class Upstreams {
             .setIdleTimeout(config.timeout().toMillis());
     return client()
         .request(options)
+        // No connection: nothing of the request was written.
+        .recover(
+            failure ->
+                Future.failedFuture(new UpstreamFailure.NotSent(instance.toString(), failure)))
         .compose(
             request -> {
               request.headers().addAll(out.headers());
@@ -142,9 +199,21 @@ public class Upstreams {
             response -> {
               // Before any body chunk is delivered: the caller streams it later.
               response.pause();
+              if (closing(response)) {
+                // Draining: its other kept-alive connections are not to be written on any more.
+                if (!upstream.isEjected(instance)) {
+                  LOG.infof(
+                      "%s %s answered Connection: close: skipped while it goes away",
+                      upstream.service(), instance);
+                }
+                upstream.failed(instance);
+              }
               return response;
             })
-        .recover(failure -> Future.failedFuture(classify(instance, failure)))
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    failure instanceof UpstreamFailure ? failure : classify(instance, failure)))
         .compose(
             response -> {
               if (response.statusCode() >= 500 && !sheddingLoad(response)) {
@@ -158,6 +227,7 @@ public class Upstreams {
               // A 5xx may be caused by the request itself: it counts in the instance's circuit,
               // but does not take the instance out of turn at once as a dead connection does.
               if (failure instanceof UpstreamFailure.Unreachable
+                  || failure instanceof UpstreamFailure.NotSent
                   || failure instanceof UpstreamFailure.TimedOut) {
                 upstream.failed(instance);
               }
@@ -172,6 +242,7 @@ public class Upstreams {
             vertx.createHttpClient(
                 new HttpClientOptions()
                     .setKeepAlive(true)
+                    .setKeepAliveTimeout((int) Math.max(1, config.keepAliveTimeout().toSeconds()))
                     .setConnectTimeout((int) config.connectTimeout().toMillis())
                     .setDecompressionSupported(false),
                 new PoolOptions().setHttp1MaxSize(config.poolSize())));
@@ -188,6 +259,20 @@ public class Upstreams {
       return new UpstreamFailure.Unreachable(instance.toString(), failure);
     }
     return new UpstreamFailure.Unreachable(instance.toString(), failure);
+  }
+
+  /** Whether the instance said it closes this connection ({@code Connection: close}). */
+  static boolean closing(HttpClientResponse response) {
+    String connection = response.getHeader("Connection");
+    if (connection == null) {
+      return false;
+    }
+    for (String token : connection.split(",")) {
+      if (HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(token.trim())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A 503 with {@code Retry-After}: the instance is healthy and shedding load on purpose. */
@@ -210,7 +295,7 @@ public class Upstreams {
 
   private TypedGuard<CompletionStage<HttpClientResponse>> guard(
       Upstream upstream, Upstream.Instance instance) {
-    String name = "upstream-" + upstream.service() + "-" + instance.host() + ":" + instance.port();
+    String name = circuitName(upstream, instance);
     long openNanos = config.circuitDelay().toNanos();
     return TypedGuard.create(RESPONSE)
         .withDescription(name)
@@ -237,15 +322,25 @@ public class Upstreams {
         .build();
   }
 
-  private TypedGuard<CompletionStage<HttpClientResponse>> retry(String service) {
+  private synchronized String circuitName(Upstream upstream, Upstream.Instance instance) {
+    String base = "upstream-" + upstream.service() + "-" + instance.host() + ":" + instance.port();
+    String name = base;
+    for (int n = 2; !circuitNames.add(name); n++) {
+      name = base + "#" + n;
+    }
+    return name;
+  }
+
+  private TypedGuard<CompletionStage<HttpClientResponse>> retry(
+      String service, java.util.function.Predicate<Throwable> when, String which) {
     return TypedGuard.create(RESPONSE)
-        .withDescription("upstream " + service + " (idempotent)")
+        .withDescription("upstream " + service + " (" + which + ")")
         .withThreadOffload(false)
         .withRetry()
         .maxRetries(config.maxRetries())
         .delay(config.retryDelay().toMillis(), ChronoUnit.MILLIS)
         .jitter(0, ChronoUnit.MILLIS)
-        .whenException(Upstreams::retriable)
+        .whenException(when)
         .beforeRetry(
             failure -> {
               if (failure instanceof UpstreamFailure.ServerError error) {
@@ -262,8 +357,18 @@ public class Upstreams {
         || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
   }
 
-  /** Only connect errors and 5xx are retried; a timeout is not (the work may be under way). */
+  /**
+   * What a request that may be repeated is sent again after: no connection, a broken connection, a
+   * 5xx; a timeout is not (the work may be under way).
+   */
   static boolean retriable(Throwable t) {
-    return t instanceof UpstreamFailure.Unreachable || t instanceof UpstreamFailure.ServerError;
+    return t instanceof UpstreamFailure.NotSent
+        || t instanceof UpstreamFailure.Unreachable
+        || t instanceof UpstreamFailure.ServerError;
+  }
+
+  /** What any request is sent again after: it never left the gateway. */
+  static boolean notSent(Throwable t) {
+    return t instanceof UpstreamFailure.NotSent;
   }
 }

@@ -34,6 +34,20 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         "tessera.gateway.upstreams.inventory", url(FreePorts.next()) + "," + url(FreePorts.next()));
     // Nothing listens for billing: its circuit opens.
     config.put("tessera.gateway.upstreams.billing", url(FreePorts.next()));
+    // RollingUpstreamsTest's services (RollingUpstreams serves them): the first instance of
+    // "refusing" has nothing listening; "draining" has one instance that is going away; "vanishing"
+    // breaks connections; "idle" counts its connections. "idle" is named, not an address: it goes
+    // through discovery (localhost resolves to loopback).
+    config.put(
+        "tessera.gateway.upstreams.refusing", url(FreePorts.next()) + "," + url(FreePorts.next()));
+    config.put(
+        "tessera.gateway.upstreams.draining", url(FreePorts.next()) + "," + url(FreePorts.next()));
+    config.put("tessera.gateway.upstreams.vanishing", url(FreePorts.next()));
+    config.put("tessera.gateway.upstreams.idle", "http://localhost:" + FreePorts.next());
+    config.put("tessera.gateway.discovery.enabled", "true");
+    config.put("tessera.gateway.discovery.refresh", "1S");
+    // Far shorter than any upstream's idle timeout here (none closes idle connections itself).
+    config.put("tessera.gateway.resilience.keep-alive-timeout", "1S");
     config.put("tessera.gateway.jwt.jwks-min-refresh-interval", "3S");
     config.put("tessera.gateway.jwt.jwks-retry-interval", "200MS");
     config.put("tessera.gateway.resilience.timeout", "2S");

@@ -79,4 +79,49 @@ class RoutingTest {
     assertThat(upstream.pick().host()).isEqualTo("b");
     assertThat(upstream.pick().host()).isEqualTo("b");
   }
+
+  @Test
+  void discovery_replaces_the_instances_and_keeps_the_state_of_those_that_stay() {
+    long[] now = {0};
+    Upstream upstream =
+        new Upstream("orders", List.of("http://orders-pods:8080"), 100, () -> now[0]);
+    java.net.URI a = java.net.URI.create("http://10.0.0.1:8080");
+    java.net.URI b = java.net.URI.create("http://10.0.0.2:8080");
+    java.net.URI c = java.net.URI.create("http://10.0.0.3:8080");
+    assertThat(upstream.update(List.of(a, b))).isTrue();
+    Upstream.Instance first = upstream.instances().get(0);
+    upstream.failed(first);
+    assertThat(upstream.update(List.of(b, a))).as("the same set").isFalse();
+    assertThat(upstream.update(List.of(a, c))).isTrue();
+    assertThat(upstream.instances())
+        .extracting(Upstream.Instance::host)
+        .containsExactly("10.0.0.1", "10.0.0.3");
+    assertThat(upstream.isEjected(upstream.instances().get(0))).as("a stays ejected").isTrue();
+    assertThat(upstream.update(List.of())).as("a failed lookup changes nothing").isFalse();
+    assertThat(upstream.instances()).hasSize(2);
+    assertThat(upstream.configured())
+        .containsExactly(java.net.URI.create("http://orders-pods:8080"));
+  }
+
+  @Test
+  void every_address_of_an_upstream_host_is_one_instance() throws Exception {
+    java.net.InetAddress one = java.net.InetAddress.getByName("10.1.0.7");
+    java.net.InetAddress two = java.net.InetAddress.getByName("10.1.0.9");
+    java.net.InetAddress six = java.net.InetAddress.getByName("fd00::5");
+    var found =
+        dev.tessera.gateway.proxy.UpstreamDiscovery.expand(
+            List.of(java.net.URI.create("http://orders-pods.tessera.svc:8080")),
+            host -> List.of(one, two, six));
+    assertThat(found.orElseThrow())
+        .extracting(java.net.URI::toString)
+        .containsExactly(
+            "http://10.1.0.7:8080", "http://10.1.0.9:8080", "http://[fd00:0:0:0:0:0:0:5]:8080");
+    assertThat(
+            dev.tessera.gateway.proxy.UpstreamDiscovery.expand(
+                List.of(java.net.URI.create("http://gone:8080")),
+                host -> {
+                  throw new java.net.UnknownHostException(host);
+                }))
+        .isEmpty();
+  }
 }
