@@ -23,6 +23,20 @@ public interface EventingConfig {
   /** Change data capture of the outbox: the replication slot Debezium reads it through. */
   Capture capture();
 
+  /** Records parked for a release that understands them (docs/adr/0002). */
+  Parking parking();
+
+  /** When parked records are applied. */
+  interface Parking {
+    /**
+     * How often parked records are looked at for one this release can apply; also the first look
+     * after start. Records parked by an older release are applied within about this long of a newer
+     * one starting.
+     */
+    @WithDefault("5s")
+    Duration drainEvery();
+  }
+
   /** Retry of failed attempts, with capped exponential backoff and jitter. */
   interface Retry {
     /**
