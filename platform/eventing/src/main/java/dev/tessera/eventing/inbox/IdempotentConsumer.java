@@ -21,12 +21,12 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -120,7 +120,8 @@ public class IdempotentConsumer {
   private final Tracer tracer;
   private final Vertx vertx;
   private final StalledRecords stalled;
-  private final Map<String, EventHandlers> registered = new ConcurrentHashMap<>();
+  // By consumer name: one consumer may read several topics with a set of handlers for each.
+  private final Map<String, List<EventHandlers>> registered = new ConcurrentHashMap<>();
 
   IdempotentConsumer(
       Mutiny.SessionFactory sessionFactory,
@@ -141,12 +142,11 @@ public class IdempotentConsumer {
    * parked is applied at start even before a record arrives; {@link #process} calls it too.
    */
   public void register(EventHandlers handlers) {
-    registered.putIfAbsent(handlers.consumer(), handlers);
-  }
-
-  /** The consumers registered so far. */
-  Collection<EventHandlers> registered() {
-    return registered.values();
+    List<EventHandlers> sets =
+        registered.computeIfAbsent(handlers.consumer(), name -> new CopyOnWriteArrayList<>());
+    if (sets.stream().noneMatch(known -> known == handlers)) {
+      sets.add(handlers);
+    }
   }
 
   /**
@@ -445,18 +445,18 @@ public class IdempotentConsumer {
     Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
     VertxContextSafetyToggle.setContextSafe(context, true);
     Executor onContext = task -> context.runOnContext(ignored -> task.run());
-    List<EventHandlers> consumers = List.copyOf(registered.values());
+    List<Map.Entry<String, List<EventHandlers>>> consumers = List.copyOf(registered.entrySet());
     return Multi.createFrom()
         .iterable(consumers)
         .onItem()
-        .transformToUniAndConcatenate(handlers -> drain(handlers, context))
+        .transformToUniAndConcatenate(
+            consumer -> drain(consumer.getKey(), List.copyOf(consumer.getValue()), context))
         .collect()
         .with(Collectors.summingInt(Integer::intValue))
         .runSubscriptionOn(onContext);
   }
 
-  private Uni<Integer> drain(EventHandlers handlers, Context context) {
-    String consumer = handlers.consumer();
+  private Uni<Integer> drain(String consumer, List<EventHandlers> handlers, Context context) {
     return sessionFactory
         .withSession(
             session ->
@@ -477,6 +477,7 @@ public class IdempotentConsumer {
                   .transformToUniAndConcatenate(
                       head ->
                           unpark(
+                              consumer,
                               handlers,
                               (String) head[0],
                               ((Number) head[1]).intValue(),
@@ -490,13 +491,17 @@ public class IdempotentConsumer {
             done ->
                 done == 0
                     ? Uni.createFrom().item(0)
-                    : drain(handlers, context).map(more -> done + more));
+                    : drain(consumer, handlers, context).map(more -> done + more));
   }
 
   /** Applies (or drops) one parked record if it is still the first of its key; 1 if it did. */
   private Uni<Integer> unpark(
-      EventHandlers handlers, String topic, int partition, long offset, Context context) {
-    String consumer = handlers.consumer();
+      String consumer,
+      List<EventHandlers> handlers,
+      String topic,
+      int partition,
+      long offset,
+      Context context) {
     String at = topic + "-" + partition + "@" + offset;
     return sessionFactory
         .withTransaction(
@@ -516,7 +521,7 @@ public class IdempotentConsumer {
                           }
                           ConsumerRecord<String, String> record =
                               parkedRecord(topic, partition, offset, rows.get(0));
-                          return applyParked(session, handlers, record)
+                          return applyParked(session, consumer, handlers, record)
                               .chain(
                                   () ->
                                       session
@@ -555,10 +560,13 @@ public class IdempotentConsumer {
   }
 
   private Uni<Void> applyParked(
-      Mutiny.Session session, EventHandlers handlers, ConsumerRecord<String, String> record) {
-    String consumer = handlers.consumer();
+      Mutiny.Session session,
+      String consumer,
+      List<EventHandlers> handlers,
+      ConsumerRecord<String, String> record) {
+    String type = header(record, EventHeaders.EVENT_TYPE);
     Optional<EventHandlers.Registration<?>> registration =
-        handlers.forType(header(record, EventHeaders.EVENT_TYPE));
+        handlers.stream().map(set -> set.forType(type)).flatMap(Optional::stream).findFirst();
     if (registration.isEmpty()) {
       // Known to this build, and not for this consumer: the release that parked it could not tell.
       return Uni.createFrom().voidItem();
