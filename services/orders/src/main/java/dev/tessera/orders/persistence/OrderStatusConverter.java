@@ -13,12 +13,10 @@ public class OrderStatusConverter implements AttributeConverter<OrderStatus, Str
 
   @Override
   public String convertToDatabaseColumn(OrderStatus status) {
-    if (status == OrderStatus.UNKNOWN) {
-      // Writing it would overwrite the newer release's state with a name nobody knows.
-      throw new IllegalStateException(
-          "an order in a state this release does not know is read-only");
-    }
-    return status == null ? null : status.name();
+    // UNKNOWN is never written: no move leads to or from it, so an order read in it never changes.
+    // Should a write happen anyway, null breaks the column's not-null constraint rather than
+    // overwrite the newer release's state. (Hibernate also converts every constant at boot.)
+    return status == null || status == OrderStatus.UNKNOWN ? null : status.name();
   }
 
   @Override
