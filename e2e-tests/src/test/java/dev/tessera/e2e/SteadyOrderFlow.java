@@ -153,6 +153,24 @@ final class SteadyOrderFlow implements AutoCloseable {
         .isEmpty();
   }
 
+  /**
+   * Asserts that every order placed was answered {@code 201}: no {@code 503}, no {@code 504}, no
+   * request without an answer. For a fault the system promises to hide from clients entirely, such
+   * as a graceful restart of one instance of two.
+   */
+  void assertEveryAnswerWas201() {
+    Map<String, Map<Integer, Integer>> other = new TreeMap<>();
+    answers.forEach(
+        (p, counts) ->
+            counts.forEach(
+                (status, count) -> {
+                  if (status != 201 && count.get() > 0) {
+                    other.computeIfAbsent(p, k -> new TreeMap<>()).put(status, count.get());
+                  }
+                }));
+    assertThat(other).as("answers other than 201 by phase and status (%s)", this).isEmpty();
+  }
+
   private long acceptedIn(String phase) {
     return acceptedInPhase.values().stream().filter(phase::equals).count();
   }

@@ -1,6 +1,7 @@
 package dev.tessera.e2e;
 
 import dev.tessera.launcher.LaunchOptions;
+import dev.tessera.launcher.Services;
 import dev.tessera.launcher.TesseraSystem;
 import dev.tessera.servers.FreePorts;
 import java.io.IOException;
@@ -37,8 +38,20 @@ final class WholeSystem {
     return start(name, 1);
   }
 
-  /** A system with fresh data under {@code target/<name>}, on free ports. */
+  /**
+   * Another system, with {@code instances} of every domain service and its data under {@code
+   * target/<name>}; the caller closes it.
+   */
+  static TesseraSystem startWithInstancesOfEveryService(String name, int instances) {
+    return start(name, instances, true);
+  }
+
   private static TesseraSystem start(String name, int ordersInstances) {
+    return start(name, ordersInstances, false);
+  }
+
+  /** A system with fresh data under {@code target/<name>}, on free ports. */
+  private static TesseraSystem start(String name, int instances, boolean everyService) {
     Path repository = Path.of(System.getProperty("tessera.repository", "..")).toAbsolutePath();
     Path data = Path.of("target", name).toAbsolutePath();
     deleteRecursively(data);
@@ -46,9 +59,14 @@ final class WholeSystem {
     LaunchOptions options =
         LaunchOptions.defaults(repository.normalize())
             .withDataDirectory(data)
-            .withReplicas("orders", ordersInstances)
+            .withReplicas("orders", instances)
             // gateway, mail page, then the services from base + 2 (base + index + 10 × instance)
             .withPorts(base, base + 2, base + 1);
+    if (everyService) {
+      for (Services.Service service : Services.DOMAIN) {
+        options = options.withReplicas(service.name(), instances);
+      }
+    }
     return TesseraSystem.start(options, line -> System.out.println("[launcher] " + line));
   }
 

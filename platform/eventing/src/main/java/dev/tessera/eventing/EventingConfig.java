@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of the outbox writer and the idempotent consumer ({@code tessera.eventing.*}). */
 @ConfigMapping(prefix = "tessera.eventing")
@@ -22,6 +23,41 @@ public interface EventingConfig {
 
   /** Change data capture of the outbox: the replication slot Debezium reads it through. */
   Capture capture();
+
+  /** Records parked for a release that understands them (docs/adr/0002). */
+  Parking parking();
+
+  /** How the Kafka consumers join their groups ({@code ConsumerMembership}). */
+  Consumers consumers();
+
+  /** Group membership of the Kafka consumers. */
+  interface Consumers {
+    /**
+     * An id of this instance that stays the same when it restarts (the launcher's {@code
+     * orders-2}); set, the consumers are static members of their groups. Leave it unset where
+     * instances get new names on every restart (Kubernetes Deployments).
+     */
+    Optional<String> instanceId();
+
+    /**
+     * Session timeout of a static member: how long its partitions wait for it to come back before
+     * they are handed to the others. Longer than a restart, short enough for a member gone for
+     * good.
+     */
+    @WithDefault("20s")
+    Duration staticSessionTimeout();
+  }
+
+  /** When parked records are applied. */
+  interface Parking {
+    /**
+     * How often parked records are looked at for one this release can apply; also the first look
+     * after start. Records parked by an older release are applied within about this long of a newer
+     * one starting.
+     */
+    @WithDefault("5s")
+    Duration drainEvery();
+  }
 
   /** Retry of failed attempts, with capped exponential backoff and jitter. */
   interface Retry {

@@ -196,6 +196,9 @@ public final class TesseraSystem implements AutoCloseable {
       // Tells the instances apart among the members of a consumer group: SmallRye's own client ids
       // name only the channel, and so are the same in every instance of a service.
       properties.put("mp.messaging.connector.smallrye-kafka.client-id-prefix", id + "-");
+      // The instance keeps this id when it is restarted: its consumers are static members of their
+      // groups and take their partitions back without a rebalance (docs/upgrades.md).
+      properties.put("tessera.eventing.consumers.instance-id", id);
       properties.put(
           "quarkus.datasource.reactive.url", servers.postgres().reactiveUrl(owner.username()));
       properties.put("quarkus.datasource.jdbc.url", servers.postgres().jdbcUrl(owner.username()));

@@ -68,6 +68,13 @@ public interface BillingConfig {
     @WithDefault("15m")
     Duration lookupWindow();
 
+    /**
+     * How long a stopping replica waits for the charges it has in flight before it hands the rest
+     * back to the queue. Within the pod's grace period, after the HTTP drain.
+     */
+    @WithDefault("10s")
+    Duration drainTimeout();
+
     /** Payments one run of the retry job claims at most. */
     @WithDefault("20")
     int batchSize();

@@ -2,6 +2,7 @@ package dev.tessera.eventing.inbox;
 
 import dev.tessera.contracts.EventCodec;
 import dev.tessera.contracts.EventHeaders;
+import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.IntegrationEvent;
 import dev.tessera.contracts.InvalidEventException;
 import dev.tessera.eventing.EventingConfig;
@@ -11,18 +12,28 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
@@ -39,6 +50,13 @@ import org.jboss.logging.Logger;
  * connector nacks the record and its {@code dead-letter-queue} failure strategy sends it to the
  * dead-letter topic with the reason in the {@code dead-letter-reason} header, then goes on with the
  * next record.
+ *
+ * <p>A record this release cannot apply yet is <em>parked</em> (kept in {@code parked_event} with
+ * its offset), neither skipped nor dead-lettered: one of an event type this build does not know (a
+ * newer release's), one whose handler throws {@link NotUnderstoodYet}, and every later record with
+ * the same key on the same partition, so that an aggregate's events keep their order. {@link
+ * #drainParked} applies what this release understands, key by key in offset order; {@link
+ * ParkedEventsDrain} runs it at start and then regularly (docs/adr/0002).
  */
 @ApplicationScoped
 public class IdempotentConsumer {
@@ -49,11 +67,61 @@ public class IdempotentConsumer {
       "insert into inbox (consumer, event_id, event_type) values (:consumer, :id, :type)"
           + " on conflict do nothing";
 
+  // One statement, no extra round trip for the common case: is an earlier record of this key (or
+  // this very record) parked, and if not, the inbox row. Returns (parked, rows inserted).
+  private static final String MARK_APPLIED_UNLESS_PARKED =
+      "with blocked as (select exists (select 1 from parked_event where consumer = :consumer"
+          + " and topic = :topic and kafka_partition = :partition and record_key = :key"
+          + " and kafka_offset <= :offset) as parked),"
+          + " applied as (insert into inbox (consumer, event_id, event_type)"
+          + " select :consumer, :id, :type where not (select parked from blocked)"
+          + " on conflict do nothing returning 1)"
+          + " select (select parked from blocked), (select count(*) from applied)";
+
+  private static final String PARK =
+      "insert into parked_event (consumer, topic, kafka_partition, kafka_offset, record_key,"
+          + " event_id, event_type, payload, traceparent, reason) values (:consumer, :topic,"
+          + " :partition, :offset, :key, :id, :type, :payload, :traceparent, :reason)"
+          + " on conflict do nothing";
+
+  // The first parked record of each key: only these may be applied, in this order.
+  private static final String HEAD_OF_KEY =
+      " not exists (select 1 from parked_event q where q.consumer = p.consumer"
+          + " and q.topic = p.topic and q.kafka_partition = p.kafka_partition"
+          + " and q.record_key = p.record_key and q.kafka_offset < p.kafka_offset)";
+
+  private static final String PARKED_HEADS =
+      "select p.topic, p.kafka_partition, p.kafka_offset, p.event_type from parked_event p"
+          + " where p.consumer = :consumer and"
+          + HEAD_OF_KEY
+          + " order by p.parked_at, p.kafka_offset limit :limit";
+
+  // Locked so that two replicas never apply one parked record, nor two records of one key, at once.
+  private static final String LOCK_PARKED_HEAD =
+      "select p.record_key, p.event_id, p.event_type, p.payload, p.traceparent from parked_event p"
+          + " where p.consumer = :consumer and p.topic = :topic and p.kafka_partition = :partition"
+          + " and p.kafka_offset = :offset and"
+          + HEAD_OF_KEY
+          + " for update skip locked";
+
+  private static final String UNPARK =
+      "delete from parked_event where consumer = :consumer and topic = :topic"
+          + " and kafka_partition = :partition and kafka_offset = :offset";
+
+  private static final String PARKED_FAILED =
+      "update parked_event set attempts = attempts + 1, last_error = :error where consumer ="
+          + " :consumer and topic = :topic and kafka_partition = :partition and kafka_offset ="
+          + " :offset";
+
+  private static final int DRAIN_BATCH = 100;
+
   private final Mutiny.SessionFactory sessionFactory;
   private final EventingConfig config;
   private final Tracer tracer;
   private final Vertx vertx;
   private final StalledRecords stalled;
+  // By consumer name: one consumer may read several topics with a set of handlers for each.
+  private final Map<String, List<EventHandlers>> registered = new ConcurrentHashMap<>();
 
   IdempotentConsumer(
       Mutiny.SessionFactory sessionFactory,
@@ -68,8 +136,25 @@ public class IdempotentConsumer {
     this.stalled = stalled;
   }
 
-  /** Applies {@code record} once with the matching handler, or skips a type it does not handle. */
+  /**
+   * Makes {@code handlers} known for {@link #drainParked}, which applies parked events only for
+   * consumers it knows. A consumer calls it when it is created, so that what an earlier release
+   * parked is applied at start even before a record arrives; {@link #process} calls it too.
+   */
+  public void register(EventHandlers handlers) {
+    List<EventHandlers> sets =
+        registered.computeIfAbsent(handlers.consumer(), name -> new CopyOnWriteArrayList<>());
+    if (sets.stream().noneMatch(known -> known == handlers)) {
+      sets.add(handlers);
+    }
+  }
+
+  /**
+   * Applies {@code record} once with the matching handler, skips a type this build knows but the
+   * consumer does not handle, and parks a type this build does not know.
+   */
   public Uni<Void> process(ConsumerRecord<String, String> record, EventHandlers handlers) {
+    register(handlers);
     Span span =
         tracer
             .spanBuilder(record.topic() + " process")
@@ -105,16 +190,53 @@ public class IdempotentConsumer {
       ConsumerRecord<String, String> record, EventHandlers handlers, Span span, Context context) {
     String eventType = header(record, EventHeaders.EVENT_TYPE);
     var registration = handlers.forType(eventType);
+    String consumer = handlers.consumer();
     if (registration.isEmpty()) {
-      // Topics carry every event of an aggregate; a consumer handles only some of them.
-      span.setAttribute("tessera.outcome", "ignored");
-      LOG.debugf("%s ignores %s at %s", handlers.consumer(), eventType, position(record));
-      return Uni.createFrom().voidItem();
+      if (eventType == null || EventTypes.byName(eventType).isPresent()) {
+        // Topics carry every event of an aggregate; a consumer handles only some of them.
+        span.setAttribute("tessera.outcome", "ignored");
+        LOG.debugf("%s ignores %s at %s", consumer, eventType, position(record));
+        return Uni.createFrom().voidItem();
+      }
+      // A newer release's event type: whether this consumer should handle it, only that release
+      // knows. Skipping it would lose it for good once the offset moves on.
+      Attempts attempts = new Attempts(consumer, record, eventType + " at " + position(record));
+      return attempt(
+              attempts,
+              () ->
+                  sessionFactory.withTransaction(
+                      session ->
+                          park(
+                              session,
+                              consumer,
+                              record,
+                              "event type " + eventType + " is unknown to this release",
+                              span)),
+              context)
+          .onTermination()
+          .invoke(attempts::end);
     }
     span.setAttribute("messaging.message.id", String.valueOf(header(record, EventHeaders.ID)));
     ReceivedEvent<?> event = decode(record, registration.get());
-    Attempts attempts = new Attempts(handlers.consumer(), record, event);
-    return attempt(attempts, registration.get(), span, context)
+    Attempts attempts =
+        new Attempts(
+            consumer, record, event.type().name() + " " + event.id() + " at " + position(record));
+    return attempt(
+            attempts,
+            () ->
+                applyOnce(consumer, record, event, registration.get(), span)
+                    .onFailure(NotUnderstoodYet::in)
+                    .recoverWithUni(
+                        failure ->
+                            sessionFactory.withTransaction(
+                                session ->
+                                    park(
+                                        session,
+                                        consumer,
+                                        record,
+                                        NotUnderstoodYet.reasonIn(failure),
+                                        span))),
+            context)
         .onTermination()
         .invoke(attempts::end);
   }
@@ -124,10 +246,9 @@ public class IdempotentConsumer {
    * transient, a bounded number of times when it is unexplained, never when it is permanent. The
    * record stays in flight meanwhile, so no later record of its partition overtakes it.
    */
-  private Uni<Void> attempt(
-      Attempts attempts, EventHandlers.Registration<?> registration, Span span, Context context) {
+  private Uni<Void> attempt(Attempts attempts, Supplier<Uni<Void>> once, Context context) {
     return Uni.createFrom()
-        .deferred(() -> applyOnce(attempts.consumer, attempts.event, registration, span))
+        .deferred(() -> once.get())
         .onFailure()
         .recoverWithUni(
             failure -> {
@@ -158,8 +279,7 @@ public class IdempotentConsumer {
                   attempts.failures(),
                   delay.toMillis(),
                   failure.toString());
-              return delay(context, delay)
-                  .chain(() -> attempt(attempts, registration, span, context));
+              return delay(context, delay).chain(() -> attempt(attempts, once, context));
             });
   }
 
@@ -193,15 +313,15 @@ public class IdempotentConsumer {
   private final class Attempts {
     final String consumer;
     final ConsumerRecord<String, String> record;
-    final ReceivedEvent<?> event;
+    final String description;
     private int failures;
     private int unexplained;
     private StalledRecords.Stall stall;
 
-    Attempts(String consumer, ConsumerRecord<String, String> record, ReceivedEvent<?> event) {
+    Attempts(String consumer, ConsumerRecord<String, String> record, String description) {
       this.consumer = consumer;
       this.record = record;
-      this.event = event;
+      this.description = description;
     }
 
     /** Records a failure; returns the number of unexplained ones so far. */
@@ -222,7 +342,7 @@ public class IdempotentConsumer {
     }
 
     String describe() {
-      return event.type().name() + " " + event.id() + " at " + position(record);
+      return description;
     }
 
     void end() {
@@ -234,6 +354,7 @@ public class IdempotentConsumer {
 
   private <E extends IntegrationEvent> Uni<Void> applyOnce(
       String consumer,
+      ConsumerRecord<String, String> record,
       ReceivedEvent<?> event,
       EventHandlers.Registration<E> registration,
       Span span) {
@@ -242,24 +363,290 @@ public class IdempotentConsumer {
     return sessionFactory.withTransaction(
         session ->
             session
-                .createNativeQuery(MARK_APPLIED)
+                .createNativeQuery(MARK_APPLIED_UNLESS_PARKED)
                 .setParameter("consumer", consumer)
+                .setParameter("topic", record.topic())
+                .setParameter("partition", record.partition())
+                .setParameter("key", keyOf(record))
+                .setParameter("offset", record.offset())
                 .setParameter("id", typed.id())
                 .setParameter("type", typed.type().name())
-                .executeUpdate()
+                .getSingleResult()
                 .chain(
-                    inserted -> {
-                      if (inserted == 0) {
+                    result -> {
+                      Object[] row = (Object[]) result;
+                      if (Boolean.TRUE.equals(row[0])) {
+                        return park(
+                            session,
+                            consumer,
+                            record,
+                            "an earlier event of key " + keyOf(record) + " is parked",
+                            span);
+                      }
+                      if (((Number) row[1]).longValue() == 0) {
                         span.setAttribute("tessera.outcome", "duplicate");
                         LOG.debugf("%s already applied %s", consumer, typed.id());
                         return Uni.createFrom().voidItem();
                       }
-                      span.setAttribute("tessera.outcome", "applied");
-                      try (Scope ignored = span.makeCurrent()) {
-                        // Events the handler records continue this trace.
-                        return registration.handler().handle(session, typed);
-                      }
+                      return handle(session, registration, typed, span);
                     }));
+  }
+
+  private static <E extends IntegrationEvent> Uni<Void> handle(
+      Mutiny.Session session,
+      EventHandlers.Registration<E> registration,
+      ReceivedEvent<E> event,
+      Span span) {
+    span.setAttribute("tessera.outcome", "applied");
+    try (Scope ignored = span.makeCurrent()) {
+      // Events the handler records continue this trace.
+      return registration.handler().handle(session, event);
+    }
+  }
+
+  private Uni<Void> park(
+      Mutiny.Session session,
+      String consumer,
+      ConsumerRecord<String, String> record,
+      String reason,
+      Span span) {
+    span.setAttribute("tessera.outcome", "parked");
+    return session
+        .createNativeQuery(PARK)
+        .setParameter("consumer", consumer)
+        .setParameter("topic", record.topic())
+        .setParameter("partition", record.partition())
+        .setParameter("offset", record.offset())
+        .setParameter("key", keyOf(record))
+        .setParameter("id", truncate(header(record, EventHeaders.ID), 100))
+        .setParameter("type", truncate(header(record, EventHeaders.EVENT_TYPE), 255))
+        .setParameter("payload", record.value())
+        .setParameter("traceparent", truncate(header(record, EventHeaders.TRACEPARENT), 55))
+        .setParameter("reason", truncate(reason, 1000))
+        .executeUpdate()
+        .invoke(
+            parked -> {
+              if (parked > 0) {
+                stalled.parked(consumer);
+                LOG.infof("%s parked %s: %s", consumer, position(record), reason);
+              }
+            })
+        .replaceWithVoid();
+  }
+
+  /**
+   * Applies the parked records that this release understands, for every registered consumer: the
+   * first parked record of each key, then the next, in offset order, each in a transaction that
+   * also deletes it. A record of a type this build knows but the consumer does not handle is
+   * deleted; one of a type this build does not know either stays parked, and so does every later
+   * record of its key. Returns how many records it applied or deleted.
+   */
+  public Uni<Integer> drainParked() {
+    Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+    VertxContextSafetyToggle.setContextSafe(context, true);
+    Executor onContext = task -> context.runOnContext(ignored -> task.run());
+    List<Map.Entry<String, List<EventHandlers>>> consumers = List.copyOf(registered.entrySet());
+    return Multi.createFrom()
+        .iterable(consumers)
+        .onItem()
+        .transformToUniAndConcatenate(
+            consumer -> drain(consumer.getKey(), List.copyOf(consumer.getValue()), context))
+        .collect()
+        .with(Collectors.summingInt(Integer::intValue))
+        .runSubscriptionOn(onContext);
+  }
+
+  private Uni<Integer> drain(String consumer, List<EventHandlers> handlers, Context context) {
+    return sessionFactory
+        .withSession(
+            session ->
+                session
+                    .createNativeQuery(PARKED_HEADS, Object[].class)
+                    .setParameter("consumer", consumer)
+                    .setParameter("limit", DRAIN_BATCH)
+                    .getResultList())
+        .chain(
+            heads -> {
+              List<Object[]> due =
+                  heads.stream()
+                      .filter(head -> EventTypes.byName((String) head[3]).isPresent())
+                      .toList();
+              return Multi.createFrom()
+                  .iterable(due)
+                  .onItem()
+                  .transformToUniAndConcatenate(
+                      head ->
+                          unpark(
+                              consumer,
+                              handlers,
+                              (String) head[0],
+                              ((Number) head[1]).intValue(),
+                              ((Number) head[2]).longValue(),
+                              context))
+                  .collect()
+                  .with(Collectors.summingInt(Integer::intValue));
+            })
+        // Applying a key's first record makes its next one the first: go on while that helps.
+        .chain(
+            done ->
+                done == 0
+                    ? Uni.createFrom().item(0)
+                    : drain(consumer, handlers, context).map(more -> done + more));
+  }
+
+  /** Applies (or drops) one parked record if it is still the first of its key; 1 if it did. */
+  private Uni<Integer> unpark(
+      String consumer,
+      List<EventHandlers> handlers,
+      String topic,
+      int partition,
+      long offset,
+      Context context) {
+    String at = topic + "-" + partition + "@" + offset;
+    return sessionFactory
+        .withTransaction(
+            session ->
+                session
+                    .createNativeQuery(LOCK_PARKED_HEAD, Object[].class)
+                    .setParameter("consumer", consumer)
+                    .setParameter("topic", topic)
+                    .setParameter("partition", partition)
+                    .setParameter("offset", offset)
+                    .getResultList()
+                    .chain(
+                        rows -> {
+                          if (rows.isEmpty()) {
+                            // Another replica has it, or an earlier record of its key came in.
+                            return Uni.createFrom().item(0);
+                          }
+                          ConsumerRecord<String, String> record =
+                              parkedRecord(topic, partition, offset, rows.get(0));
+                          return applyParked(session, consumer, handlers, record)
+                              .chain(
+                                  () ->
+                                      session
+                                          .createNativeQuery(UNPARK)
+                                          .setParameter("consumer", consumer)
+                                          .setParameter("topic", topic)
+                                          .setParameter("partition", partition)
+                                          .setParameter("offset", offset)
+                                          .executeUpdate())
+                              .replaceWith(1);
+                        }))
+        .invoke(done -> LOG.debugf("%s unparked %s", consumer, at))
+        .onFailure()
+        .recoverWithUni(
+            failure -> {
+              String error =
+                  NotUnderstoodYet.in(failure)
+                      ? NotUnderstoodYet.reasonIn(failure)
+                      : String.valueOf(failure);
+              LOG.warnf("%s could not apply parked %s, it stays parked: %s", consumer, at, error);
+              return sessionFactory
+                  .withTransaction(
+                      session ->
+                          session
+                              .createNativeQuery(PARKED_FAILED)
+                              .setParameter("error", truncate(error, 4000))
+                              .setParameter("consumer", consumer)
+                              .setParameter("topic", topic)
+                              .setParameter("partition", partition)
+                              .setParameter("offset", offset)
+                              .executeUpdate())
+                  .onFailure()
+                  .recoverWithItem(0)
+                  .replaceWith(0);
+            });
+  }
+
+  private Uni<Void> applyParked(
+      Mutiny.Session session,
+      String consumer,
+      List<EventHandlers> handlers,
+      ConsumerRecord<String, String> record) {
+    String type = header(record, EventHeaders.EVENT_TYPE);
+    Optional<EventHandlers.Registration<?>> registration =
+        handlers.stream().map(set -> set.forType(type)).flatMap(Optional::stream).findFirst();
+    if (registration.isEmpty()) {
+      // Known to this build, and not for this consumer: the release that parked it could not tell.
+      return Uni.createFrom().voidItem();
+    }
+    Span span =
+        tracer
+            .spanBuilder(record.topic() + " process")
+            .setParent(Tracing.extract(record.headers()))
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute("messaging.system", "kafka")
+            .setAttribute("messaging.operation.type", "process")
+            .setAttribute("messaging.destination.name", record.topic())
+            .setAttribute("messaging.consumer.group.name", consumer)
+            .setAttribute("messaging.kafka.offset", record.offset())
+            .setAttribute("tessera.parked", true)
+            .startSpan();
+    return applyParked(session, consumer, record, registration.get(), span)
+        .onItemOrFailure()
+        .invoke(
+            (ignored, failure) -> {
+              if (failure != null) {
+                span.recordException(failure);
+                span.setStatus(StatusCode.ERROR, failure.getMessage());
+              }
+              span.end();
+            });
+  }
+
+  private <E extends IntegrationEvent> Uni<Void> applyParked(
+      Mutiny.Session session,
+      String consumer,
+      ConsumerRecord<String, String> record,
+      EventHandlers.Registration<E> registration,
+      Span span) {
+    ReceivedEvent<E> event;
+    try {
+      event = decode(record, registration);
+    } catch (RuntimeException e) {
+      return Uni.createFrom().failure(e);
+    }
+    return session
+        .createNativeQuery(MARK_APPLIED)
+        .setParameter("consumer", consumer)
+        .setParameter("id", event.id())
+        .setParameter("type", event.type().name())
+        .executeUpdate()
+        .chain(
+            inserted -> {
+              if (inserted == 0) {
+                span.setAttribute("tessera.outcome", "duplicate");
+                return Uni.createFrom().voidItem();
+              }
+              return handle(session, registration, event, span);
+            });
+  }
+
+  private static ConsumerRecord<String, String> parkedRecord(
+      String topic, int partition, long offset, Object[] row) {
+    ConsumerRecord<String, String> record =
+        new ConsumerRecord<>(topic, partition, offset, (String) row[0], (String) row[3]);
+    Headers headers = record.headers();
+    addHeader(headers, EventHeaders.ID, (String) row[1]);
+    addHeader(headers, EventHeaders.EVENT_TYPE, (String) row[2]);
+    addHeader(headers, EventHeaders.TRACEPARENT, (String) row[4]);
+    return record;
+  }
+
+  private static void addHeader(Headers headers, String name, String value) {
+    if (value != null) {
+      headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String keyOf(ConsumerRecord<String, String> record) {
+    // Keys are aggregate ids; a record without one is ordered with the other keyless ones.
+    return record.key() == null ? "" : truncate(record.key(), 255);
+  }
+
+  private static String truncate(String value, int max) {
+    return value == null || value.length() <= max ? value : value.substring(0, max);
   }
 
   private static <E extends IntegrationEvent> ReceivedEvent<E> decode(

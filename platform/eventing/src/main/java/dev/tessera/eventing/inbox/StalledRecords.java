@@ -59,6 +59,14 @@ public class StalledRecords {
         .increment();
   }
 
+  void parked(String consumer) {
+    Counter.builder("tessera.eventing.parked")
+        .description("Records parked for a release that understands them (docs/adr/0002)")
+        .tag("consumer", consumer)
+        .register(meters)
+        .increment();
+  }
+
   void deadLettered(String consumer) {
     Counter.builder("tessera.eventing.dead.letters")
         .description("Records given up on and sent to the dead-letter topic")

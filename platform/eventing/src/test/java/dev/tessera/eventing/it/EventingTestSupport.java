@@ -89,6 +89,19 @@ final class EventingTestSupport {
     }
   }
 
+  /** Runs an insert, update or delete with the given parameters on the test database. */
+  static void execute(String sql, Object... parameters) {
+    try (Connection c = connect();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        p.setObject(i + 1, parameters[i]);
+      }
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Sends a record to the topic as a misbehaving or duplicating producer would. */
   static void produceRaw(String key, String eventId, String eventType, String payload) {
     produceRaw(TOPIC, key, eventId, eventType, payload);

@@ -5,6 +5,7 @@ import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.eventing.inbox.EventHandlers;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
+import dev.tessera.eventing.inbox.NotUnderstoodYet;
 import dev.tessera.eventing.inbox.PermanentEventFailure;
 import dev.tessera.eventing.inbox.ReceivedEvent;
 import io.opentelemetry.api.trace.Span;
@@ -23,7 +24,9 @@ import org.hibernate.reactive.mutiny.Mutiny;
 /**
  * A consumer under test: projects UserRegistered into {@code member}. Display names steer its
  * failures: {@code flaky-N} fails the first N attempts, {@code always-fails} fails every time, a
- * name starting with {@code needs-fix-} fails until the test calls {@link #fix}.
+ * name starting with {@code needs-fix-} fails until the test calls {@link #fix}, and one starting
+ * with {@code needs-release-} is not understood ({@link NotUnderstoodYet}) until the test calls
+ * {@link #fix}, as by a newer release.
  */
 @ApplicationScoped
 public class MemberProjection {
@@ -42,6 +45,7 @@ public class MemberProjection {
 
   MemberProjection(IdempotentConsumer consumer) {
     this.consumer = consumer;
+    consumer.register(handlers);
   }
 
   @Incoming("users")
@@ -96,6 +100,9 @@ public class MemberProjection {
     }
     if (displayName.startsWith("needs-fix-") && !fixed.contains(displayName)) {
       return Uni.createFrom().failure(new IllegalStateException("projection bug, not fixed yet"));
+    }
+    if (displayName.startsWith("needs-release-") && !fixed.contains(displayName)) {
+      return Uni.createFrom().failure(new NotUnderstoodYet("a newer release's display name"));
     }
     if (displayName.equals("invalid")) {
       return Uni.createFrom().failure(new PermanentEventFailure("display name not allowed"));

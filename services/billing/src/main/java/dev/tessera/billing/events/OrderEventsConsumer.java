@@ -60,6 +60,7 @@ public class OrderEventsConsumer {
             .on(EventTypes.ORDER_PLACED, this::placed)
             .on(EventTypes.ORDER_CANCELLED, this::cancelled)
             .build();
+    consumer.register(handlers);
   }
 
   @Incoming("orders-events")

@@ -28,6 +28,7 @@ public class UserEventsConsumer {
     this.orderPayments = orderPayments;
     this.handlers =
         EventHandlers.consumer(CONSUMER).on(EventTypes.USER_REGISTERED, this::registered).build();
+    consumer.register(handlers);
   }
 
   @Incoming("identity-events")

@@ -30,12 +30,15 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -65,6 +68,11 @@ public class PaymentProcessor {
   private final RetryPolicy policy;
   private final MeterRegistry meters;
   private final Vertx vertx;
+
+  // Claimed payments whose settlement runs now, with the lease their claim set: what a stop must
+  // finish or hand back (drain).
+  private final Map<UUID, OffsetDateTime> inFlight = new ConcurrentHashMap<>();
+  private volatile boolean draining;
 
   PaymentProcessor(
       Mutiny.SessionFactory sessionFactory,
@@ -110,14 +118,20 @@ public class PaymentProcessor {
   }
 
   private Uni<Integer> process(UUID orderId, int limit) {
+    if (draining) {
+      // Stopping: what is due stays in the queue for the other replicas (or this one's successor).
+      return Uni.createFrom().item(0);
+    }
     Executor context = newContext();
-    OffsetDateTime lease = now().plus(config.payments().lease());
+    // Microseconds, as PostgreSQL keeps it: release() finds the claim by this value.
+    OffsetDateTime lease = now().plus(config.payments().lease()).truncatedTo(ChronoUnit.MICROS);
     return Uni.createFrom()
         .deferred(
             () ->
                 sessionFactory.withTransaction(
                     session -> payments.claimDue(session, limit, lease, orderId)))
         .runSubscriptionOn(context)
+        .invoke(claimed -> claimed.forEach(payment -> inFlight.put(payment.id(), lease)))
         .chain(this::settleAll)
         .onFailure()
         .recoverWithItem(
@@ -135,7 +149,9 @@ public class PaymentProcessor {
         .iterable(claimed)
         .onItem()
         // Each payment on a context of its own: Hibernate Reactive binds a session to a context.
-        .transformToUni(payment -> settle(payment, newContext()))
+        .transformToUni(
+            payment ->
+                settle(payment, newContext()).onTermination().invoke(() -> settled(payment.id())))
         .merge(8)
         .collect()
         .asList()
@@ -155,6 +171,62 @@ public class PaymentProcessor {
               LOG.warnf("payment %s stays queued: %s", payment.id(), failure.toString());
               return null;
             });
+  }
+
+  private void settled(UUID paymentId) {
+    inFlight.remove(paymentId);
+    synchronized (inFlight) {
+      inFlight.notifyAll();
+    }
+  }
+
+  /**
+   * Stops taking payments and lets the ones in flight finish, for up to {@code timeout}; then hands
+   * back the ones still unsettled, so that another replica takes them at once instead of when their
+   * lease passes. Returns how many it handed back. Blocks: call it from the thread that runs the
+   * shutdown, never from an event loop.
+   */
+  public int drain(Duration timeout) {
+    draining = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (inFlight) {
+      long left;
+      while (!inFlight.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          inFlight.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    Map<UUID, OffsetDateTime> unsettled = Map.copyOf(inFlight);
+    if (unsettled.isEmpty()) {
+      return 0;
+    }
+    Executor context = newContext();
+    List<Boolean> released =
+        Multi.createFrom()
+            .iterable(unsettled.entrySet())
+            .onItem()
+            .transformToUniAndConcatenate(
+                claim ->
+                    sessionFactory
+                        .withTransaction(
+                            session -> payments.release(session, claim.getKey(), claim.getValue()))
+                        .onFailure()
+                        .recoverWithItem(false))
+            .collect()
+            .asList()
+            .runSubscriptionOn(context)
+            .await()
+            .atMost(Duration.ofSeconds(5));
+    int handedBack = (int) released.stream().filter(Boolean::booleanValue).count();
+    LOG.infof(
+        "stopping with %d payments unsettled: %d handed back to the queue (the rest were"
+            + " recorded meanwhile or are left to their lease)",
+        unsettled.size(), handedBack);
+    return handedBack;
   }
 
   /** The provider's idempotency key of an order's charge: one order, one charge, everywhere. */

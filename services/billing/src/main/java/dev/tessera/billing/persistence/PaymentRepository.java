@@ -185,6 +185,22 @@ public class PaymentRepository {
    * Puts a payment still in {@code expected} back in the queue, due at {@code at}, or takes it out
    * when {@code at} is null.
    */
+  /**
+   * Hands a claimed payment back to the queue at once, if the claim is still the one that set
+   * {@code lease} (no outcome recorded since); true if it did.
+   */
+  public Uni<Boolean> release(Mutiny.Session session, UUID id, OffsetDateTime lease) {
+    return session
+        .createNativeQuery(
+            "update payment set next_attempt_at = :now, updated_at = now() where id = :id"
+                + " and next_attempt_at = :lease")
+        .setParameter("now", now())
+        .setParameter("id", id)
+        .setParameter("lease", lease)
+        .executeUpdate()
+        .map(rows -> rows > 0);
+  }
+
   public Uni<Void> retryAt(
       Mutiny.Session session, UUID id, PaymentStatus expected, OffsetDateTime at) {
     return session

@@ -55,6 +55,9 @@ public class NotificationEventsConsumer {
     this.consumer = consumer;
     this.store = store;
     this.sender = sender;
+    consumer.register(identityHandlers);
+    consumer.register(orderHandlers);
+    consumer.register(paymentHandlers);
   }
 
   @Incoming("identity-events")

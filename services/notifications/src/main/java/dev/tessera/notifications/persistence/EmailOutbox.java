@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,13 @@ import org.jboss.logging.Logger;
 public class EmailOutbox {
 
   // The claim moves next_attempt_at forward by the lease: a sender that dies before it records the
-  // outcome leaves the row to come due again, never stuck.
+  // outcome leaves the row to come due again, never stuck. Only kinds this release can render are
+  // claimed: a kind a newer release added waits, pending, for an instance of that release (version
+  // skew, docs/upgrades.md), instead of failing here for good.
   private static final String CLAIM_DUE =
       "with due as ("
           + " select id from email_outbox"
-          + " where status = 'pending' and next_attempt_at <= now()"
+          + " where status = 'pending' and next_attempt_at <= now() and kind = any($3)"
           + " order by next_attempt_at limit $1 for update skip locked),"
           + " claimed as ("
           + " update email_outbox o set attempts = o.attempts + 1,"
@@ -44,6 +47,9 @@ public class EmailOutbox {
 
   private static final Logger LOG = Logger.getLogger(EmailOutbox.class);
 
+  private static final String[] KNOWN_KINDS =
+      Arrays.stream(NotificationKind.values()).map(NotificationKind::code).toArray(String[]::new);
+
   private final Pool pool;
 
   EmailOutbox(Pool pool) {
@@ -53,7 +59,7 @@ public class EmailOutbox {
   /** Claims up to {@code limit} due e-mails for {@code lease}. */
   public Uni<List<PendingEmail>> claimDue(int limit, Duration lease) {
     return pool.preparedQuery(CLAIM_DUE)
-        .execute(Tuple.of(limit, lease.toMillis() / 1000.0))
+        .execute(Tuple.of(limit, lease.toMillis() / 1000.0, KNOWN_KINDS))
         .map(
             rows -> {
               List<PendingEmail> claimed = new ArrayList<>();

@@ -10,7 +10,8 @@ import java.util.UUID;
  * An order as the API shows it.
  *
  * @param id the order
- * @param status {@code PENDING_PAYMENT}, {@code CONFIRMED} or {@code CANCELLED}
+ * @param status {@code PENDING_PAYMENT}, {@code CONFIRMED} or {@code CANCELLED}; {@code UNKNOWN}
+ *     for a state a newer release wrote, while this one still runs next to it
  * @param items the lines, priced when ordered
  * @param total what the order costs
  * @param createdAt when it was placed

@@ -256,15 +256,15 @@ public class OrdersResource {
     if (status == null || status.isEmpty()) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(OrderStatus.valueOf(status.toUpperCase(Locale.ROOT)));
-    } catch (IllegalArgumentException e) {
-      throw ProblemMappers.invalidRequest(
-          "Unknown status " + status + ".",
-          List.of(
-              new Problem.FieldError(
-                  "status", "must be one of PENDING_PAYMENT, CONFIRMED, CANCELLED")));
+    OrderStatus known = OrderStatus.read(status.toUpperCase(Locale.ROOT));
+    if (known != OrderStatus.UNKNOWN) {
+      return Optional.of(known);
     }
+    throw ProblemMappers.invalidRequest(
+        "Unknown status " + status + ".",
+        List.of(
+            new Problem.FieldError(
+                "status", "must be one of PENDING_PAYMENT, CONFIRMED, CANCELLED")));
   }
 
   private int limit(String text) {

@@ -5,9 +5,11 @@ import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.eventing.inbox.EventHandlers;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
+import dev.tessera.eventing.inbox.NotUnderstoodYet;
 import dev.tessera.eventing.inbox.ReceivedEvent;
 import dev.tessera.orders.domain.CancellationReason;
 import dev.tessera.orders.domain.IllegalTransitionException;
+import dev.tessera.orders.domain.OrderStatus;
 import dev.tessera.orders.persistence.OrderEntity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -27,7 +29,8 @@ import org.jboss.logging.Logger;
  * <p>An event for an order this service does not have, or one its state machine refuses (a payment
  * that succeeded for an order the customer cancelled meanwhile), is logged and skipped: the inbox
  * still records it, so it is not retried, dead-lettered or looped over. Retrying could not make it
- * apply.
+ * apply. An order in a state this release does not know ({@code UNKNOWN}: a newer release wrote it)
+ * is another matter: the event is parked for the release that knows what to do with it.
  */
 @ApplicationScoped
 public class PaymentEventsConsumer {
@@ -50,6 +53,7 @@ public class PaymentEventsConsumer {
     this.consumer = consumer;
     this.events = events;
     this.meters = meters;
+    consumer.register(handlers);
   }
 
   @Incoming("billing-events")
@@ -100,6 +104,10 @@ public class PaymentEventsConsumer {
               try {
                 return change.apply(order).invoke(() -> count(event, "applied"));
               } catch (IllegalTransitionException e) {
+                if (e.from() == OrderStatus.UNKNOWN) {
+                  throw new NotUnderstoodYet(
+                      "order " + orderId + " is in a state this release does not know");
+                }
                 return skip(event, "order " + orderId + " is " + e.from() + ": " + e.getMessage());
               }
             });

@@ -31,6 +31,7 @@ public class UserEventsConsumer {
   UserEventsConsumer(IdempotentConsumer consumer, UserProjection users) {
     this.consumer = consumer;
     this.users = users;
+    consumer.register(handlers);
   }
 
   @Incoming("identity-events")

@@ -5,8 +5,6 @@ import dev.tessera.orders.domain.OrderStatus;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
@@ -28,7 +26,7 @@ public class OrderEntity {
   @Column(name = "user_id", nullable = false, updatable = false)
   public UUID userId;
 
-  @Enumerated(EnumType.STRING)
+  @Convert(converter = OrderStatusConverter.class)
   @Column(nullable = false)
   public OrderStatus status;
 

@@ -44,6 +44,17 @@ class OrderStatusTest {
   }
 
   @Test
+  void a_state_a_newer_release_wrote_reads_as_unknown_and_allows_no_move() {
+    assertThat(OrderStatus.read("SHIPPED")).isEqualTo(OrderStatus.UNKNOWN);
+    assertThat(OrderStatus.read("UNKNOWN")).isEqualTo(OrderStatus.UNKNOWN);
+    assertThat(OrderStatus.read("CONFIRMED")).isEqualTo(CONFIRMED);
+    assertThat(OrderStatus.UNKNOWN.next()).isEmpty();
+    for (OrderStatus known : OrderStatus.values()) {
+      assertThat(known.canMoveTo(OrderStatus.UNKNOWN)).isFalse();
+    }
+  }
+
+  @Test
   void a_cancelled_order_is_final() {
     assertThat(CANCELLED.next()).isEmpty();
   }

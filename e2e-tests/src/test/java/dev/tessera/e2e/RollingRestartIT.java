@@ -1,0 +1,145 @@
+package dev.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.e2e.GatewayClient.Session;
+import dev.tessera.launcher.AppProcess;
+import dev.tessera.launcher.Services;
+import dev.tessera.launcher.TesseraSystem;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A rolling restart as Kubernetes does one: two instances of every domain service, and each
+ * instance in turn gets SIGTERM (a graceful stop, drains included) and is started again while
+ * orders are placed and read through the gateway at a steady rate. Clients must not notice: every
+ * POST is a {@code 201}, every GET a {@code 200}; afterwards every order is terminal, charged and
+ * invoiced exactly once (or not at all), and no record was dead-lettered.
+ *
+ * <p>It runs a system of its own (eight service instances): run it alone, {@code
+ * -Dit.test=RollingRestartIT}.
+ */
+class RollingRestartIT {
+
+  /** As Kubernetes' terminationGracePeriodSeconds: then SIGKILL. */
+  private static final Duration GRACE = Duration.ofSeconds(40);
+
+  private static TesseraSystem system;
+
+  @BeforeAll
+  static void startTwoInstancesOfEveryService() {
+    system = WholeSystem.startWithInstancesOfEveryService("rolling-restart-data", 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (system != null) {
+      system.close();
+    }
+  }
+
+  @Test
+  void a_graceful_restart_of_every_instance_in_turn_fails_no_request_and_loses_no_order() {
+    GatewayClient gateway = new GatewayClient(system.gatewayUrl());
+    SagaInvariants invariants = SagaInvariants.watchDeadLetters(system);
+    SteadyOrderFlow flow = SteadyOrderFlow.start(gateway);
+    Reads reads = new Reads(gateway, flow.users());
+    try {
+      flow.awaitAccepted(5, Faults.SERVICE_START);
+      for (Services.Service service : Services.DOMAIN) {
+        for (AppProcess instance : system.instances(service.name())) {
+          String stopped = instance.id() + " stopped (SIGTERM)";
+          flow.phase(stopped);
+          reads.phase(stopped);
+          instance.stop(GRACE);
+          flow.keepRunningFor(Duration.ofSeconds(2));
+          instance.start();
+          instance.awaitHealthy("/q/health/ready", Faults.SERVICE_START);
+          String restarted = instance.id() + " restarted";
+          flow.phase(restarted);
+          reads.phase(restarted);
+          flow.awaitAccepted(3, Faults.SERVICE_START);
+        }
+      }
+      flow.close();
+      reads.close();
+      flow.assertEveryAnswerWas201();
+      reads.assertEveryAnswerWas200();
+      invariants.assertHold(flow, "every instance was restarted gracefully in turn");
+    } finally {
+      flow.close();
+      reads.close();
+    }
+  }
+
+  /** Each user reads their order list a few times a second, answers counted by phase. */
+  private static final class Reads implements AutoCloseable {
+    private final ScheduledExecutorService readers = Executors.newScheduledThreadPool(3);
+    private final Map<String, Map<Integer, AtomicInteger>> answers = new ConcurrentHashMap<>();
+    private volatile String phase = "before";
+
+    Reads(GatewayClient gateway, List<Session> users) {
+      for (Session user : users) {
+        readers.scheduleWithFixedDelay(() -> read(gateway, user), 0, 300, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    void phase(String phase) {
+      this.phase = phase;
+    }
+
+    private void read(GatewayClient gateway, Session user) {
+      String at = phase;
+      int status;
+      try {
+        status = gateway.get("/api/orders?limit=5", user.accessToken()).status();
+      } catch (RuntimeException e) {
+        status = 0; // no answer: refused, reset or timed out
+      }
+      answers
+          .computeIfAbsent(at, p -> new ConcurrentHashMap<>())
+          .computeIfAbsent(status, s -> new AtomicInteger())
+          .incrementAndGet();
+    }
+
+    void assertEveryAnswerWas200() {
+      Map<String, Map<Integer, Integer>> all = new TreeMap<>();
+      answers.forEach(
+          (p, counts) ->
+              counts.forEach(
+                  (s, n) -> all.computeIfAbsent(p, k -> new TreeMap<>()).put(s, n.get())));
+      Map<String, Map<Integer, Integer>> other = new TreeMap<>();
+      all.forEach(
+          (p, counts) ->
+              counts.forEach(
+                  (s, n) -> {
+                    if (s != 200) {
+                      other.computeIfAbsent(p, k -> new TreeMap<>()).put(s, n);
+                    }
+                  }));
+      System.out.println("[RollingRestartIT] reads by phase and status " + all);
+      assertThat(all).as("reads made").isNotEmpty();
+      assertThat(other).as("reads answered other than 200, by phase (all: %s)", all).isEmpty();
+    }
+
+    @Override
+    public void close() {
+      readers.shutdownNow();
+      try {
+        readers.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
