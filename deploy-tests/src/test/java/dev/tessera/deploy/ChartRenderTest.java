@@ -49,7 +49,17 @@ class ChartRenderTest {
     assertThat(Chart.ofKind(objects, "KafkaNodePool")).hasSize(1);
     assertThat(Chart.ofKind(objects, "KafkaConnect")).hasSize(1);
     assertThat(Chart.ofKind(objects, "Cluster")).hasSize(4);
-    assertThat(Chart.ofKind(objects, "Pooler")).hasSize(4);
+    // A read-write Pooler per database, and a read-only one where the cluster has replicas.
+    assertThat(Chart.ofKind(objects, "Pooler"))
+        .extracting(Chart::name)
+        .filteredOn(name -> name.endsWith("-pooler-rw"))
+        .hasSize(4);
+    assertThat(
+            Chart.ofKind(objects, "Pooler").stream()
+                .map(Chart::name)
+                .filter(name -> name.endsWith("-pooler-ro"))
+                .count())
+        .isIn(0L, 4L);
     assertThat(Chart.ofKind(objects, "ScaledObject")).hasSize(3);
     assertThat(Chart.ofKind(objects, "StatefulSet"))
         .extracting(Chart::name)

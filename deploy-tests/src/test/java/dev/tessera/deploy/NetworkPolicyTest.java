@@ -143,7 +143,7 @@ class NetworkPolicyTest {
           String target =
               labels.has("cnpg.io/cluster")
                   ? labels.path("cnpg.io/cluster").asText()
-                  : labels.path("cnpg.io/poolerName").asText().replaceFirst("-pooler-rw$", "");
+                  : labels.path("cnpg.io/poolerName").asText().replaceFirst("-pooler-r[wo]$", "");
           assertThat(target).as(app + " reaches the database of").isEqualTo(own);
         }
       }

@@ -21,7 +21,8 @@ record Platform(
 
   /**
    * The oldest of everything the chart supports. Strimzi 0.49/0.50 run Kafka up to 4.1.1 only, so a
-   * user of them sets kafka.version to it (docs/deploy.md).
+   * user of them sets kafka.version to it; CloudNativePG 1.25's Cluster has no
+   * synchronizeLogicalDecoding, so failover slots are off (docs/deploy.md).
    */
   static final Platform LOWEST =
       new Platform(
@@ -32,7 +33,7 @@ record Platform(
           "1.25.0",
           "0.70.0",
           "1.0.0",
-          Map.of("kafka.version", "4.1.1"));
+          Map.of("kafka.version", "4.1.1", "postgres.failoverSlots", false));
 
   /** The newest of everything, with the chart's default values. */
   static final Platform NEWEST =

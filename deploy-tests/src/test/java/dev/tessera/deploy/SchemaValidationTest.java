@@ -28,8 +28,13 @@ class SchemaValidationTest {
                     .map(values -> Arguments.of(platform, Chart.label(values), values)));
   }
 
+  /**
+   * k8s/ is the chart rendered with its default values, which only the platforms that need no
+   * override of them accept (the lowest needs kafka.version and postgres.failoverSlots changed).
+   */
   static Stream<Arguments> manifests() {
     return Platform.matrix().stream()
+        .filter(platform -> platform.values().isEmpty())
         .flatMap(
             platform ->
                 Stream.of("base", "dev", "prod").map(overlay -> Arguments.of(platform, overlay)));

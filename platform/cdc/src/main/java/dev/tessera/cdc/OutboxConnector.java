@@ -121,6 +121,11 @@ public record OutboxConnector(String service) {
     // The service owns the publication (its migration) and the slot (made at its start, see
     // platform/eventing OutboxSlot): Debezium uses both and never needs to create either.
     c.put("publication.autocreate.mode", "disabled");
+    // PostgreSQL 17 failover slot: a standby with sync_replication_slots keeps a copy of the slot,
+    // so after a promotion the connector resumes from its last confirmed change instead of a new
+    // slot that misses what was committed in between. The service creates the slot with the same
+    // flag (OutboxSlot); this covers a connector that creates it itself.
+    c.put("slot.failover", "true");
     // A stored position older than the slot (the slot was lost, dropped or recreated) stops the
     // task with an error instead of streaming on from the slot's position past the gap.
     c.put("offset.mismatch.strategy", "trust_offset");

@@ -66,4 +66,10 @@ class OutboxConnectorTest {
   void never_prints_the_database_password() {
     assertThat(db.toString()).doesNotContain("s3cret").contains("orders@db.local:5432/orders");
   }
+
+  @Test
+  void its_slot_survives_a_failover_to_a_standby() {
+    var db = new OutboxConnector.Database("db", 5432, "orders", "orders", "pw");
+    assertThat(new OutboxConnector("orders").config(db)).containsEntry("slot.failover", "true");
+  }
 }

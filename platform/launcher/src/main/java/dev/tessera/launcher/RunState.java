@@ -40,6 +40,17 @@ final class RunState {
     p.setProperty(
         "server.postgres.url", "postgresql://127.0.0.1:" + system.servers().postgres().port());
     p.setProperty("server.redis.url", system.servers().redis().uri());
+    system
+        .servers()
+        .standby()
+        .ifPresent(
+            standby -> {
+              p.setProperty(
+                  "server.postgres-standby.url", "postgresql://127.0.0.1:" + standby.port());
+              pidIn(standby.directory())
+                  .ifPresent(
+                      pid -> p.setProperty("server.postgres-standby.pid", Long.toString(pid)));
+            });
     // pg_ctl detaches the postmaster; Redis is a child of this process; SMTP runs inside it.
     postmasterPid(system)
         .ifPresent(pid -> p.setProperty("server.postgres.pid", Long.toString(pid)));
@@ -71,7 +82,11 @@ final class RunState {
   }
 
   private static Optional<Long> postmasterPid(TesseraSystem system) {
-    Path pidFile = system.servers().postgres().directory().resolve("data/postmaster.pid");
+    return pidIn(system.servers().postgres().directory());
+  }
+
+  private static Optional<Long> pidIn(Path serverDirectory) {
+    Path pidFile = serverDirectory.resolve("data/postmaster.pid");
     try {
       return Optional.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
     } catch (IOException | RuntimeException e) {

@@ -260,6 +260,16 @@ public final class Tessera {
           listening(url) ? "up" : "DOWN",
           url);
     }
+    String standbyUrl = state.get("server.postgres-standby.url");
+    if (standbyUrl != null) {
+      out.printf(
+          "%-16s %-8s %-8s %s  %s%n",
+          "postgres-standby",
+          Optional.ofNullable(state.get("server.postgres-standby.pid")).orElse("-"),
+          listening(standbyUrl) ? "up" : "DOWN",
+          standbyUrl,
+          ReplayLag.describe(state.get("server.postgres.url"), standbyUrl));
+    }
     for (String app : state.apps()) {
       long pid = state.pid("app." + app + ".pid");
       String url = state.get("app." + app + ".url");
@@ -268,6 +278,9 @@ public final class Tessera {
     }
     List<Long> roots = new ArrayList<>(List.of(state.pid("launcher.pid")));
     Optional.ofNullable(state.get("server.postgres.pid"))
+        .map(Long::parseLong)
+        .ifPresent(roots::add);
+    Optional.ofNullable(state.get("server.postgres-standby.pid"))
         .map(Long::parseLong)
         .ifPresent(roots::add);
     ResidentMemory.ofTrees(roots).ifPresent(memory -> out.println("\nmemory: " + memory));

@@ -77,6 +77,8 @@ public final class TesseraSystem implements AutoCloseable {
         LocalServers.builder()
             .root(options.dataDirectory().resolve("servers"))
             .keepData(true)
+            // A streaming standby serves the services' API reads and takes over on a failover.
+            .standby(true)
             .compilation(Compilation.SUSTAINED_LOAD)
             .start();
     progress.accept("servers up in " + seconds(servers.totalStartTime().toNanos()));
@@ -202,6 +204,12 @@ public final class TesseraSystem implements AutoCloseable {
       properties.put(
           "quarkus.datasource.reactive.url", servers.postgres().reactiveUrl(owner.username()));
       properties.put("quarkus.datasource.jdbc.url", servers.postgres().jdbcUrl(owner.username()));
+      servers
+          .standby()
+          .ifPresent(
+              standby ->
+                  properties.put(
+                      "tessera.reads.replica-url", standby.reactiveUrl(owner.username())));
       // The migration's first connection took longer than the default 5 s on a loaded 2-core
       // machine, and the service exited during its start.
       properties.put("quarkus.datasource.jdbc.acquisition-timeout", "60s");

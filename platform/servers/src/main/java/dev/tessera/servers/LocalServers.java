@@ -28,6 +28,7 @@ public final class LocalServers implements Servers {
   private final boolean keepData;
   private final boolean rootCreatedHere;
   private final LocalPostgres postgres;
+  private final LocalPostgres standby;
   private final LocalKafka kafka;
   private final LocalKafkaConnect connect;
   private final LocalRedis redis;
@@ -36,11 +37,20 @@ public final class LocalServers implements Servers {
   private Duration totalStartTime = Duration.ZERO;
 
   private LocalServers(
-      Path root, boolean keepData, boolean rootCreatedHere, Compilation compilation) {
+      Path root,
+      boolean keepData,
+      boolean rootCreatedHere,
+      Compilation compilation,
+      boolean withStandby) {
     this.root = root;
     this.keepData = keepData;
     this.rootCreatedHere = rootCreatedHere;
     this.postgres = new LocalPostgres(root.resolve("postgres"), keepData);
+    this.standby =
+        withStandby
+            ? LocalPostgres.standbyOf(
+                postgres, root.resolve("postgres-standby"), keepData, Duration.ZERO)
+            : null;
     this.kafka = new LocalKafka(root.resolve("kafka"), keepData, compilation);
     this.connect =
         new LocalKafkaConnect(kafka, root.resolve("kafka-connect"), keepData, compilation);
@@ -63,8 +73,19 @@ public final class LocalServers implements Servers {
     private Path root;
     private boolean keepData;
     private Compilation compilation = Compilation.QUICK_START;
+    private boolean standby;
 
     private Builder() {}
+
+    /**
+     * Also run a streaming hot standby of PostgreSQL ({@link LocalPostgres#standbyOf}), with the
+     * primary's logical walsenders waiting for it ({@code synchronized_standby_slots}), so that a
+     * promotion loses no outbox event; default {@code false}.
+     */
+    public Builder standby(boolean standby) {
+      this.standby = standby;
+      return this;
+    }
 
     /** The directory for all data; default: a new {@code tessera-*} one in java.io.tmpdir. */
     public Builder root(Path root) {
@@ -99,7 +120,8 @@ public final class LocalServers implements Servers {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the servers' directory", e);
       }
-      LocalServers servers = new LocalServers(dir.toAbsolutePath(), keepData, created, compilation);
+      LocalServers servers =
+          new LocalServers(dir.toAbsolutePath(), keepData, created, compilation, standby);
       LocalServer.deleteAtExit(servers.root, created && !keepData);
       try {
         servers.startAll();
@@ -121,7 +143,15 @@ public final class LocalServers implements Servers {
     }
     // Two cores: Postgres (initdb + extraction) and Kafka (a JVM start) overlap well; Redis and
     // SMTP are instant; Connect needs Kafka.
-    CompletableFuture<Void> pg = CompletableFuture.runAsync(() -> startTimed(postgres));
+    CompletableFuture<Void> pg =
+        CompletableFuture.runAsync(
+            () -> {
+              startTimed(postgres);
+              if (standby != null) {
+                startTimed(standby);
+                postgres.synchronizeStandbySlots(true);
+              }
+            });
     CompletableFuture<Void> kafkaThenConnect =
         CompletableFuture.runAsync(
             () -> {
@@ -156,6 +186,11 @@ public final class LocalServers implements Servers {
   @Override
   public LocalPostgres postgres() {
     return postgres;
+  }
+
+  /** The streaming standby of {@link #postgres()}, when {@link Builder#standby} asked for one. */
+  public java.util.Optional<LocalPostgres> standby() {
+    return java.util.Optional.ofNullable(standby);
   }
 
   @Override
@@ -200,6 +235,9 @@ public final class LocalServers implements Servers {
     List<RuntimeException> failures = new ArrayList<>();
     // Connect first: it commits its offsets to Kafka on the way down.
     closeQuietly(connect, failures);
+    if (standby != null) {
+      closeQuietly(standby, failures);
+    }
     CompletableFuture<Void> others =
         CompletableFuture.allOf(
             CompletableFuture.runAsync(() -> closeQuietly(kafka, failures)),

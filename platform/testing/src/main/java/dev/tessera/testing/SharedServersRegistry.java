@@ -124,4 +124,14 @@ public final class SharedServersRegistry {
       throw new IllegalStateException("unreadable message", e);
     }
   }
+
+  private static Map<String, Object> replicaPair;
+
+  /** The JVM's {@link ReplicaPair}, described with JDK types; started on first call. */
+  public static synchronized Map<String, Object> replicaPair() {
+    if (replicaPair == null) {
+      replicaPair = ReplicaPair.startNew();
+    }
+    return replicaPair;
+  }
 }

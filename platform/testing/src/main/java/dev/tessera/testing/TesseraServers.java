@@ -102,7 +102,7 @@ public final class TesseraServers {
     }
   }
 
-  private static Class<?> globalRegistry() {
+  static Class<?> globalRegistry() {
     try {
       return Class.forName(
           SharedServersRegistry.class.getName(), true, ClassLoader.getSystemClassLoader());

@@ -35,8 +35,13 @@ public class OutboxSlot {
 
   private static final String EXISTS = "select 1 from pg_replication_slots where slot_name = ?";
 
+  /**
+   * A failover slot (PostgreSQL 17: the last argument), so a standby with {@code
+   * sync_replication_slots} keeps a copy that Debezium resumes from after a promotion. Not
+   * temporary, no two-phase decoding.
+   */
   private static final String CREATE =
-      "select slot_name from pg_create_logical_replication_slot(?, 'pgoutput')";
+      "select slot_name from pg_create_logical_replication_slot(?, 'pgoutput', false, false, true)";
 
   private final EventingConfig config;
   private final AgroalDataSource dataSource;

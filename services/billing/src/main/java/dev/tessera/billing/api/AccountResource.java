@@ -3,6 +3,7 @@ package dev.tessera.billing.api;
 import dev.tessera.billing.domain.PaymentMethod;
 import dev.tessera.billing.persistence.AccountEntity;
 import dev.tessera.billing.persistence.AccountRepository;
+import dev.tessera.reads.ReadRouter;
 import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -27,12 +28,17 @@ import org.hibernate.reactive.mutiny.Mutiny;
 public class AccountResource {
 
   private final Mutiny.SessionFactory sessionFactory;
+  private final ReadRouter reads;
   private final AccountRepository accounts;
   private final CurrentUser user;
 
   AccountResource(
-      Mutiny.SessionFactory sessionFactory, AccountRepository accounts, CurrentUser user) {
+      Mutiny.SessionFactory sessionFactory,
+      ReadRouter reads,
+      AccountRepository accounts,
+      CurrentUser user) {
     this.sessionFactory = sessionFactory;
+    this.reads = reads;
     this.accounts = accounts;
     this.user = user;
   }
@@ -45,8 +51,8 @@ public class AccountResource {
               + " payment method, which is what a charge would use.")
   public Uni<AccountView> get() {
     UUID userId = user.id();
-    return sessionFactory
-        .withSession(session -> accounts.find(session, userId))
+    return reads
+        .read(session -> accounts.find(session, userId))
         .map(account -> view(userId, account));
   }
 

@@ -5,6 +5,7 @@ import dev.tessera.billing.persistence.InvoiceEntity;
 import dev.tessera.billing.persistence.InvoiceRepository;
 import dev.tessera.billing.persistence.PaymentRepository;
 import dev.tessera.billing.persistence.RefundEntity;
+import dev.tessera.reads.ReadRouter;
 import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +21,6 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 /** The caller's invoices. */
 @Path("/api/billing/invoices")
@@ -33,17 +33,14 @@ public class InvoiceResource {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
 
-  private final Mutiny.SessionFactory sessionFactory;
+  private final ReadRouter reads;
   private final InvoiceRepository invoices;
   private final PaymentRepository payments;
   private final CurrentUser user;
 
   InvoiceResource(
-      Mutiny.SessionFactory sessionFactory,
-      InvoiceRepository invoices,
-      PaymentRepository payments,
-      CurrentUser user) {
-    this.sessionFactory = sessionFactory;
+      ReadRouter reads, InvoiceRepository invoices, PaymentRepository payments, CurrentUser user) {
+    this.reads = reads;
     this.invoices = invoices;
     this.payments = payments;
     this.user = user;
@@ -56,7 +53,7 @@ public class InvoiceResource {
     UUID userId = user.id();
     int size = limit(limit);
     InvoiceCursor after = cursor == null || cursor.isEmpty() ? null : InvoiceCursor.decode(cursor);
-    return sessionFactory.withSession(
+    return reads.read(
         session ->
             invoices
                 .page(
@@ -89,7 +86,7 @@ public class InvoiceResource {
     } catch (IllegalArgumentException e) {
       throw ProblemException.notFound("no such invoice");
     }
-    return sessionFactory.withSession(
+    return reads.read(
         session ->
             invoices
                 .findOwned(session, invoiceId, userId)

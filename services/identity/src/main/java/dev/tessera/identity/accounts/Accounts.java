@@ -21,6 +21,7 @@ import dev.tessera.identity.security.PasswordHasher;
 import dev.tessera.identity.security.Revocations;
 import dev.tessera.identity.security.SigningKeys;
 import dev.tessera.identity.security.TokenIssuer;
+import dev.tessera.reads.ReadRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -50,6 +51,7 @@ public class Accounts {
   private static final int LOGIN_PASSWORD_MAX = 1024;
 
   private final Mutiny.SessionFactory sessions;
+  private final ReadRouter reads;
   private final IdentityStore store;
   private final UserEvents events;
   private final Revocations revocations;
@@ -64,6 +66,7 @@ public class Accounts {
 
   Accounts(
       Mutiny.SessionFactory sessions,
+      ReadRouter reads,
       IdentityStore store,
       UserEvents events,
       Revocations revocations,
@@ -73,6 +76,7 @@ public class Accounts {
       HashingPool hashing,
       MeterRegistry metrics) {
     this.sessions = sessions;
+    this.reads = reads;
     this.store = store;
     this.events = events;
     this.revocations = revocations;
@@ -294,6 +298,14 @@ public class Accounts {
   /** The user's profile. */
   public Uni<UserEntity> profile(UUID userId) {
     return sessions.withSession(session -> store.findUser(session, userId)).map(Accounts::exists);
+  }
+
+  /**
+   * The user's profile for an API read ({@code GET /users/me}): on the replica when it is fresh
+   * enough for the caller (platform/reads). Write paths use {@link #profile}, on the primary.
+   */
+  public Uni<UserEntity> profileForRead(UUID userId) {
+    return reads.read(session -> store.findUser(session, userId)).map(Accounts::exists);
   }
 
   /** Changes the display name. */

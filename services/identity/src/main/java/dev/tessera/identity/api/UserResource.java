@@ -59,7 +59,7 @@ public class UserResource {
   @Path("/me")
   @Authenticated
   public Uni<UserView> me() {
-    return accounts.profile(caller()).map(UserResource::view);
+    return accounts.profileForRead(caller()).map(UserResource::view);
   }
 
   /** Changes the caller's display name. */

@@ -1,6 +1,7 @@
 package dev.tessera.notifications.persistence;
 
 import dev.tessera.notifications.domain.EmailPreferences;
+import dev.tessera.reads.ReadRouter;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -22,9 +23,11 @@ public class NotificationQueries {
           + " orders = excluded.orders, payments = excluded.payments, updated_at = now()";
 
   private final Mutiny.SessionFactory sessionFactory;
+  private final ReadRouter reads;
 
-  NotificationQueries(Mutiny.SessionFactory sessionFactory) {
+  NotificationQueries(Mutiny.SessionFactory sessionFactory, ReadRouter reads) {
     this.sessionFactory = sessionFactory;
+    this.reads = reads;
   }
 
   /**
@@ -41,7 +44,7 @@ public class NotificationQueries {
       hql.append(" and (n.createdAt < :createdAt or (n.createdAt = :createdAt and n.id < :id))");
     }
     hql.append(" order by n.createdAt desc, n.id desc");
-    return sessionFactory.withSession(
+    return reads.read(
         session -> {
           var query =
               session
@@ -72,7 +75,7 @@ public class NotificationQueries {
 
   /** The user's e-mail preferences, or the defaults. */
   public Uni<EmailPreferences> preferences(UUID userId) {
-    return sessionFactory.withSession(
+    return reads.read(
         session ->
             session
                 .find(EmailPreferenceEntity.class, userId)

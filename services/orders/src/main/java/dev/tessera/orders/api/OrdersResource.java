@@ -8,6 +8,7 @@ import dev.tessera.orders.persistence.OrderCursor;
 import dev.tessera.orders.persistence.OrderEntity;
 import dev.tessera.orders.persistence.OrderRepository;
 import dev.tessera.orders.persistence.ProductCatalog;
+import dev.tessera.reads.ReadRouter;
 import dev.tessera.web.Problem;
 import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;
@@ -48,6 +49,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 public class OrdersResource {
 
   private final Mutiny.SessionFactory sessionFactory;
+  private final ReadRouter reads;
   private final OrderRepository orders;
   private final ProductCatalog catalog;
   private final OrderPlacement placement;
@@ -57,6 +59,7 @@ public class OrdersResource {
 
   OrdersResource(
       Mutiny.SessionFactory sessionFactory,
+      ReadRouter reads,
       OrderRepository orders,
       ProductCatalog catalog,
       OrderPlacement placement,
@@ -64,6 +67,7 @@ public class OrdersResource {
       OrdersConfig config,
       JsonWebToken token) {
     this.sessionFactory = sessionFactory;
+    this.reads = reads;
     this.orders = orders;
     this.catalog = catalog;
     this.placement = placement;
@@ -82,8 +86,8 @@ public class OrdersResource {
           @Content(
               schema = @Schema(type = SchemaType.ARRAY, implementation = ProductResponse.class)))
   public Uni<Response> catalog() {
-    return sessionFactory
-        .withSession(catalog::bySku)
+    return reads
+        .read(catalog::bySku)
         .map(
             products ->
                 products.values().stream()
@@ -155,8 +159,8 @@ public class OrdersResource {
   public Uni<OrderResponse> get(@PathParam("id") String id) {
     UUID orderId = orderId(id);
     UUID userId = userId();
-    return sessionFactory
-        .withSession(session -> orders.findOwned(session, orderId, userId))
+    return reads
+        .read(session -> orders.findOwned(session, orderId, userId))
         .map(order -> OrderResponse.of(requireFound(order, id)));
   }
 
@@ -183,8 +187,8 @@ public class OrdersResource {
     int pageSize = limit(limit);
     Optional<OrderCursor> after = cursor(cursor);
     UUID userId = userId();
-    return sessionFactory
-        .withSession(session -> orders.page(session, userId, statusFilter, after, pageSize + 1))
+    return reads
+        .read(session -> orders.page(session, userId, statusFilter, after, pageSize + 1))
         .map(
             found -> {
               boolean more = found.size() > pageSize;

@@ -1,0 +1,66 @@
+package dev.tessera.launcher;
+
+import dev.tessera.servers.LocalPostgres;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/** The standby's replay lag, as {@code ./tessera status} shows it. */
+final class ReplayLag {
+
+  private ReplayLag() {}
+
+  /**
+   * {@code replay lag 0 B, last replayed commit 0.4 s ago}, or why it is unknown; {@code
+   * postgres://host:port} URLs of the primary and the standby.
+   */
+  static String describe(String primaryUrl, String standbyUrl) {
+    try (Connection primary = connect(primaryUrl);
+        Connection standby = connect(standbyUrl)) {
+      String primaryLsn = single(primary, "select pg_current_wal_lsn()::text");
+      String lag =
+          single(
+              standby,
+              "select pg_size_pretty(greatest(0, pg_wal_lsn_diff('"
+                  + primaryLsn
+                  + "', pg_last_wal_replay_lsn())))");
+      String ago =
+          single(
+              standby,
+              "select coalesce(round(extract(epoch from now() - pg_last_xact_replay_timestamp())"
+                  + "::numeric, 1)::text || ' s ago', 'none yet')");
+      String recovering = single(standby, "select pg_is_in_recovery()::text");
+      return "true".equals(recovering)
+          ? "replay lag " + lag + ", last replayed commit " + ago
+          : "PROMOTED (no longer a standby)";
+    } catch (SQLException | RuntimeException e) {
+      return "replay lag unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  private static Connection connect(String url) throws SQLException {
+    URI uri = URI.create(url);
+    Properties p = new Properties();
+    p.setProperty("user", LocalPostgres.SUPERUSER.username());
+    p.setProperty("password", LocalPostgres.SUPERUSER.password());
+    p.setProperty("connectTimeout", "2");
+    Connection c =
+        new org.postgresql.Driver()
+            .connect("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + "/postgres", p);
+    if (c == null) {
+      throw new SQLException("no driver for " + url);
+    }
+    return c;
+  }
+
+  private static String single(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+}

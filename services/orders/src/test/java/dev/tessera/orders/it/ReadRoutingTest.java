@@ -1,0 +1,179 @@
+package dev.tessera.orders.it;
+
+import static dev.tessera.orders.it.OrdersTestSupport.MUG;
+import static dev.tessera.orders.it.OrdersTestSupport.as;
+import static dev.tessera.orders.it.OrdersTestSupport.items;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import dev.tessera.testing.ReplicaPair;
+import dev.tessera.testing.ReplicatedDatabaseResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * API reads on a real primary and its streaming standby, whose apply delay ({@link
+ * ReplicaPair#APPLY_DELAY}) makes its lag visible. {@code Tessera-Read-Served-By} (test profile)
+ * says which server answered.
+ */
+@QuarkusTest
+@QuarkusTestResource(
+    value = ReplicatedDatabaseResource.class,
+    initArgs = @ResourceArg(name = ReplicatedDatabaseResource.SERVICE, value = "orders_rr"))
+@QuarkusTestResource(TestTokens.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReadRoutingTest {
+
+  private static final String SERVED_BY = "Tessera-Read-Served-By";
+  private static final String CONSISTENCY = "Tessera-Consistency";
+  private static final Duration WAIT = Duration.ofSeconds(120);
+
+  @BeforeAll
+  static void standbyHasTheSchema() {
+    ReplicaPair pair = ReplicaPair.shared();
+    String migrated = pair.primaryLsn();
+    // The standby applies the migrations APPLY_DELAY late; until then it has no orders table.
+    await().atMost(WAIT).until(() -> lsnAtLeast(pair.standbyLsn(), migrated));
+  }
+
+  @Test
+  @Order(1)
+  void a_user_who_just_placed_an_order_sees_it_at_once_served_by_the_primary() {
+    UUID user = UUID.randomUUID();
+    Response placed =
+        as(user).contentType(ContentType.JSON).body(items(MUG, 1)).post("/api/orders");
+    placed.then().statusCode(201);
+    String token = placed.getHeader(CONSISTENCY);
+    String orderId = placed.path("id");
+    assertThat(token).as("the write's consistency token").isNotBlank();
+
+    // The standby applies this commit APPLY_DELAY later: only the primary has it now.
+    as(user)
+        .header(CONSISTENCY, token)
+        .get("/api/orders")
+        .then()
+        .statusCode(200)
+        .header(SERVED_BY, "primary")
+        .body("items.id", hasItem(orderId));
+    as(user)
+        .header(CONSISTENCY, token)
+        .get("/api/orders/" + orderId)
+        .then()
+        .statusCode(200)
+        .header(SERVED_BY, "primary");
+
+    // Once the standby has replayed the write, the same token lets the replica serve it.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                as(user)
+                    .header(CONSISTENCY, token)
+                    .get("/api/orders/" + orderId)
+                    .then()
+                    .statusCode(200)
+                    .header(SERVED_BY, "replica")
+                    .body("id", equalTo(orderId)));
+  }
+
+  @Test
+  @Order(2)
+  void another_users_read_without_a_token_is_served_by_the_replica() {
+    as(UUID.randomUUID()).get("/api/orders").then().statusCode(200).header(SERVED_BY, "replica");
+  }
+
+  @Test
+  @Order(3)
+  void a_token_that_is_not_one_is_a_400_problem() {
+    as(UUID.randomUUID())
+        .header(CONSISTENCY, "yesterday")
+        .get("/api/orders")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  @Order(4)
+  void with_the_standby_stopped_reads_still_succeed_on_the_primary() {
+    ReplicaPair pair = ReplicaPair.shared();
+    pair.stopStandby();
+    try {
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  as(UUID.randomUUID())
+                      .get("/api/orders")
+                      .then()
+                      .statusCode(200)
+                      .header(SERVED_BY, "primary"));
+      as(UUID.randomUUID()).get("/api/orders/catalog").then().statusCode(200);
+    } finally {
+      pair.startStandby();
+    }
+  }
+
+  @Test
+  @Order(5)
+  void with_the_primary_stopped_reads_succeed_on_the_replica_and_writes_are_503_with_retry_after() {
+    ReplicaPair pair = ReplicaPair.shared();
+    UUID user = UUID.randomUUID();
+    // The standby is back in the read pool first.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> as(user).get("/api/orders").then().statusCode(200).header(SERVED_BY, "replica"));
+    pair.stopPrimary();
+    try {
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  as(user).get("/api/orders").then().statusCode(200).header(SERVED_BY, "replica"));
+      as(user).get("/api/orders/" + UUID.randomUUID()).then().statusCode(404);
+      as(user)
+          .contentType(ContentType.JSON)
+          .body(items(MUG, 1))
+          .post("/api/orders")
+          .then()
+          .statusCode(503)
+          .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+          .contentType("application/problem+json");
+    } finally {
+      pair.startPrimary();
+    }
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                as(user)
+                    .contentType(ContentType.JSON)
+                    .body(items(MUG, 1))
+                    .post("/api/orders")
+                    .then()
+                    .statusCode(201));
+  }
+
+  private static boolean lsnAtLeast(String a, String b) {
+    return Long.compareUnsigned(lsn(a), lsn(b)) >= 0;
+  }
+
+  private static long lsn(String text) {
+    int slash = text.indexOf('/');
+    return (Long.parseLong(text.substring(0, slash), 16) << 32)
+        | Long.parseLong(text.substring(slash + 1), 16);
+  }
+}
