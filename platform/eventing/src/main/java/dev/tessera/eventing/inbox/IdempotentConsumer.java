@@ -54,22 +54,26 @@ public class IdempotentConsumer {
   private final Tracer tracer;
   private final Vertx vertx;
   private final StalledRecords stalled;
+  private final DeliveryMetrics delivery;
 
   IdempotentConsumer(
       Mutiny.SessionFactory sessionFactory,
       EventingConfig config,
       Tracer tracer,
       Vertx vertx,
-      StalledRecords stalled) {
+      StalledRecords stalled,
+      DeliveryMetrics delivery) {
     this.sessionFactory = sessionFactory;
     this.config = config;
     this.tracer = tracer;
     this.vertx = vertx;
     this.stalled = stalled;
+    this.delivery = delivery;
   }
 
   /** Applies {@code record} once with the matching handler, or skips a type it does not handle. */
   public Uni<Void> process(ConsumerRecord<String, String> record, EventHandlers handlers) {
+    delivery.seen(handlers.consumer());
     Span span =
         tracer
             .spanBuilder(record.topic() + " process")
@@ -96,6 +100,8 @@ public class IdempotentConsumer {
                 stalled.deadLettered(handlers.consumer());
                 span.recordException(failure);
                 span.setStatus(StatusCode.ERROR, failure.getMessage());
+              } else {
+                delivery.delivered(handlers.consumer(), record);
               }
               span.end();
             });
