@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,9 +43,10 @@ public class DeliveryMetrics {
   }
 
   /**
-   * Makes the consumer's dead-letter counter exist at 0 from its first record on: a counter that
-   * appears only at its first increment hides that increment from {@code increase()}, and so from
-   * the dead-letter alert.
+   * Makes the consumer's dead-letter and retry counters exist at 0 from its first record on: a
+   * counter that appears only at its first increment hides that increment from {@code increase()},
+   * and so from the dead-letter alert and the event-path dashboard. Same names, tags and
+   * descriptions as {@link StalledRecords} increments.
    */
   void seen(String consumer) {
     if (consumers.add(consumer)) {
@@ -52,6 +54,12 @@ public class DeliveryMetrics {
           .description("Records given up on and sent to the dead-letter topic")
           .tag("consumer", consumer)
           .register(meters);
+      for (FailureKind kind : List.of(FailureKind.TRANSIENT, FailureKind.UNEXPLAINED)) {
+        Counter.builder("tessera.eventing.retries")
+            .description("Failed attempts to apply an event that are retried")
+            .tags("consumer", consumer, "failure", kind.name().toLowerCase())
+            .register(meters);
+      }
     }
   }
 
