@@ -52,12 +52,12 @@ final class WholeSystem {
 
   /** A system with fresh data under {@code target/<name>}, on free ports. */
   private static TesseraSystem start(String name, int instances, boolean everyService) {
-    Path repository = Path.of(System.getProperty("tessera.repository", "..")).toAbsolutePath();
+    Path repository = repository();
     Path data = Path.of("target", name).toAbsolutePath();
     deleteRecursively(data);
     int base = FreePorts.range(43);
     LaunchOptions options =
-        LaunchOptions.defaults(repository.normalize())
+        LaunchOptions.defaults(repository)
             .withDataDirectory(data)
             .withReplicas("orders", instances)
             // gateway, mail page, then the services from base + 2 (base + index + 10 × instance)
@@ -68,6 +68,11 @@ final class WholeSystem {
       }
     }
     return TesseraSystem.start(options, line -> System.out.println("[launcher] " + line));
+  }
+
+  /** The repository's root (the build passes it). */
+  static Path repository() {
+    return Path.of(System.getProperty("tessera.repository", "..")).toAbsolutePath().normalize();
   }
 
   /** A client of the gateway, as a real client would use it. */

@@ -122,18 +122,21 @@ public class IdempotentConsumer {
   private final StalledRecords stalled;
   // By consumer name: one consumer may read several topics with a set of handlers for each.
   private final Map<String, List<EventHandlers>> registered = new ConcurrentHashMap<>();
+  private final DeliveryMetrics delivery;
 
   IdempotentConsumer(
       Mutiny.SessionFactory sessionFactory,
       EventingConfig config,
       Tracer tracer,
       Vertx vertx,
-      StalledRecords stalled) {
+      StalledRecords stalled,
+      DeliveryMetrics delivery) {
     this.sessionFactory = sessionFactory;
     this.config = config;
     this.tracer = tracer;
     this.vertx = vertx;
     this.stalled = stalled;
+    this.delivery = delivery;
   }
 
   /**
@@ -155,6 +158,7 @@ public class IdempotentConsumer {
    */
   public Uni<Void> process(ConsumerRecord<String, String> record, EventHandlers handlers) {
     register(handlers);
+    delivery.seen(handlers.consumer());
     Span span =
         tracer
             .spanBuilder(record.topic() + " process")
@@ -181,6 +185,8 @@ public class IdempotentConsumer {
                 stalled.deadLettered(handlers.consumer());
                 span.recordException(failure);
                 span.setStatus(StatusCode.ERROR, failure.getMessage());
+              } else {
+                delivery.delivered(handlers.consumer(), record);
               }
               span.end();
             });

@@ -21,8 +21,9 @@ import org.hibernate.reactive.mutiny.Mutiny;
  *
  * <p>Each check also sets the gauges {@code tessera.outbox.slot.up} (1 healthy, 0 not), {@code
  * tessera.outbox.slot.lost} (1 while events recorded now cannot be published: missing or lost) and
- * {@code tessera.outbox.slot.retained.wal} (bytes), which the chart's alerts {@code
- * TesseraOutboxSlot*} watch; readiness probes keep them fresh.
+ * {@code tessera.outbox.slot.retained.wal} (bytes) and {@code tessera.outbox.slot.active} (1 while
+ * the Debezium task streams from it), which the chart's alerts {@code TesseraOutbox*} watch;
+ * readiness probes keep them fresh.
  */
 @Readiness
 @ApplicationScoped
@@ -34,6 +35,7 @@ public class OutboxCaptureCheck implements AsyncHealthCheck {
   private final AtomicLong up = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
   private final AtomicLong retained = new AtomicLong();
+  private final AtomicLong active = new AtomicLong();
 
   OutboxCaptureCheck(
       Mutiny.SessionFactory sessionFactory, EventingConfig config, MeterRegistry registry) {
@@ -53,6 +55,13 @@ public class OutboxCaptureCheck implements AsyncHealthCheck {
         .baseUnit("bytes")
         .tag("slot", slot)
         .register(registry);
+    // No task streams from the slot: the connector or its task is not RUNNING (or Connect is
+    // down). The chart's TesseraOutboxConnectorDown watches it.
+    Gauge.builder("tessera.outbox.slot.active", active, AtomicLong::get)
+        .description(
+            "1 while a walsender (the Debezium task) streams from the outbox's slot, else 0")
+        .tag("slot", slot)
+        .register(registry);
   }
 
   @Override
@@ -69,6 +78,7 @@ public class OutboxCaptureCheck implements AsyncHealthCheck {
         .ifNoItem()
         .after(Duration.ofSeconds(2))
         .fail()
+        .invoke(rows -> active.set(!rows.isEmpty() && Boolean.TRUE.equals(rows.get(0)[2]) ? 1 : 0))
         .map(rows -> judge(rows, max))
         .invoke(
             health -> {

@@ -9,11 +9,13 @@ package dev.tessera.eventing.outbox;
 record SlotHealth(String problem, String walStatus, long retainedWalBytes) {
 
   /**
-   * The slot's {@code wal_status} and the WAL it holds back, in bytes; no row when it is missing.
-   * {@code pg_replication_slots} and {@code pg_current_wal_lsn()} are open to every role.
+   * The slot's {@code wal_status}, the WAL it holds back in bytes, and whether a walsender (the
+   * Debezium task) is streaming from it; no row when it is missing. {@code pg_replication_slots}
+   * and {@code pg_current_wal_lsn()} are open to every role.
    */
   static final String QUERY =
-      "select wal_status, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint"
+      "select wal_status, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint,"
+          + " active"
           + " from pg_replication_slots where slot_name = :slot and database = current_database()";
 
   /** The slot is absent: events recorded now are never published. */

@@ -1,6 +1,7 @@
 package dev.tessera.eventing.inbox;
 
 import dev.tessera.eventing.EventingConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Vertx;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -23,6 +24,13 @@ public final class RestartedIdempotentConsumer {
       Tracer tracer,
       Vertx vertx,
       StalledRecords stalled) {
-    return new IdempotentConsumer(sessionFactory, config, tracer, vertx, stalled);
+    // Its delivery latencies go to a registry of its own: the running one's timers stay the app's.
+    return new IdempotentConsumer(
+        sessionFactory,
+        config,
+        tracer,
+        vertx,
+        stalled,
+        new DeliveryMetrics(new SimpleMeterRegistry()));
   }
 }

@@ -4,12 +4,15 @@ import dev.tessera.notifications.domain.RetryPolicy;
 import dev.tessera.notifications.persistence.EmailOutbox;
 import dev.tessera.notifications.persistence.PendingEmail;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -137,11 +140,43 @@ public class EmailSender {
               meters
                   .counter("tessera.notifications.emails.sent", "kind", email.kind().code())
                   .increment();
+              latency(email.kind().code()).record(since(email.createdAt()));
               return outbox.markSent(email);
             })
         .onFailure()
         .recoverWithUni(failure -> failed(email, failure));
   }
+
+  /**
+   * From the notification's record to the SMTP server's acceptance, retries and deferrals included:
+   * the SLI of the "e-mail sent within a minute" objective (docs/slo.md), so its buckets include 60
+   * s exactly.
+   */
+  private Timer latency(String kind) {
+    return Timer.builder("tessera.notifications.email.latency")
+        .description("Seconds from a notification's record to its e-mail's acceptance by SMTP")
+        .tag("kind", kind)
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(meters);
+  }
+
+  /** Time since {@code start}, never negative (the database's clock may run ahead of ours). */
+  private static Duration since(Instant start) {
+    Duration elapsed = Duration.between(start, Instant.now());
+    return elapsed.isNegative() ? Duration.ZERO : elapsed;
+  }
+
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(15),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60),
+    Duration.ofMinutes(2),
+    Duration.ofMinutes(5),
+    Duration.ofMinutes(15),
+    Duration.ofHours(1)
+  };
 
   private Uni<Void> failed(PendingEmail email, Throwable failure) {
     meters.counter("tessera.notifications.emails.failed", "kind", email.kind().code()).increment();

@@ -2,6 +2,7 @@ package dev.tessera.notifications.persistence;
 
 import dev.tessera.notifications.domain.EmailPreferences;
 import dev.tessera.notifications.domain.NotificationKind;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import java.util.UUID;
  * @param attempt this attempt's number, 1 for the first
  * @param recipient the address and name, if the user is known yet
  * @param preferences the user's e-mail preferences (defaults when never chosen)
+ * @param createdAt when the notification was recorded: the start of the e-mail's latency
  */
 public record PendingEmail(
     UUID id,
@@ -28,7 +30,8 @@ public record PendingEmail(
     String messageId,
     int attempt,
     Optional<Recipient> recipient,
-    EmailPreferences preferences) {
+    EmailPreferences preferences,
+    Instant createdAt) {
 
   /**
    * Where the e-mail goes.

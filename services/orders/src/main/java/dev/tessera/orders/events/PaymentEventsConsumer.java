@@ -12,8 +12,10 @@ import dev.tessera.orders.domain.IllegalTransitionException;
 import dev.tessera.orders.domain.OrderStatus;
 import dev.tessera.orders.persistence.OrderEntity;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -70,8 +72,9 @@ public class PaymentEventsConsumer {
         payment.orderId(),
         payment.userId(),
         order -> {
-          order.confirm(payment.paymentId(), now());
-          return events.confirmed(session, order);
+          Instant at = now();
+          order.confirm(payment.paymentId(), at);
+          return events.confirmed(session, order).invoke(() -> settled(order, "confirmed", at));
         });
   }
 
@@ -83,8 +86,9 @@ public class PaymentEventsConsumer {
         payment.orderId(),
         payment.userId(),
         order -> {
-          order.cancel(CancellationReason.PAYMENT_FAILED, now());
-          return events.cancelled(session, order);
+          Instant at = now();
+          order.cancel(CancellationReason.PAYMENT_FAILED, at);
+          return events.cancelled(session, order).invoke(() -> settled(order, "cancelled", at));
         });
   }
 
@@ -124,6 +128,34 @@ public class PaymentEventsConsumer {
         .counter("orders.payment.events", "type", event.type().name(), "outcome", outcome)
         .increment();
   }
+
+  /**
+   * The order-confirmation SLI (docs/slo.md): from the order's {@code createdAt} (its POST) to the
+   * payment outcome applied here, by outcome. Its buckets include the objective's 5 s exactly.
+   * Recorded when the transaction's work is done; a transaction that then fails to commit is
+   * retried and records again, which only errs on the slow side.
+   */
+  private void settled(OrderEntity order, String outcome, Instant at) {
+    Duration elapsed = Duration.between(order.createdAt, at);
+    Timer.builder("tessera.orders.confirmation")
+        .description("Seconds from an order's placement to the payment outcome that settles it")
+        .tag("outcome", outcome)
+        .serviceLevelObjectives(CONFIRMATION_BUCKETS)
+        .register(meters)
+        .record(elapsed.isNegative() ? Duration.ZERO : elapsed);
+  }
+
+  private static final Duration[] CONFIRMATION_BUCKETS = {
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofMinutes(1),
+    Duration.ofMinutes(5)
+  };
 
   private static Instant now() {
     return Instant.now().truncatedTo(ChronoUnit.MICROS);
