@@ -10,7 +10,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -82,9 +82,14 @@ public class IdempotentConsumer {
             .setAttribute("messaging.destination.partition.id", String.valueOf(record.partition()))
             .setAttribute("messaging.kafka.offset", record.offset())
             .startSpan();
-    // Hibernate Reactive must run on a Vert.x context; retries resume on the same one.
-    Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
-    Executor onContext = task -> context.runOnContext(ignored -> task.run());
+    // Hibernate Reactive must run on a Vert.x context; retries resume on the same one. A context of
+    // this record's own, on which the consumer span stays current: whatever the handler chains (the
+    // outbox insert of the events it records, work it starts after the commit) continues the trace,
+    // however late it runs.
+    Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+    VertxContextSafetyToggle.setContextSafe(context, true);
+    Executor onContext =
+        Tracing.continuing(context, io.opentelemetry.context.Context.root().with(span));
     return Uni.createFrom()
         .deferred(() -> dispatch(record, handlers, span, context))
         .runSubscriptionOn(onContext)
@@ -255,10 +260,9 @@ public class IdempotentConsumer {
                         return Uni.createFrom().voidItem();
                       }
                       span.setAttribute("tessera.outcome", "applied");
-                      try (Scope ignored = span.makeCurrent()) {
-                        // Events the handler records continue this trace.
-                        return registration.handler().handle(session, typed);
-                      }
+                      // Events the handler records continue this trace: the span is current on
+                      // this record's context (process).
+                      return registration.handler().handle(session, typed);
                     }));
   }
 

@@ -36,7 +36,7 @@ public class EmailOutbox {
           + " next_attempt_at = now() + make_interval(secs => $2)"
           + " from due where o.id = due.id"
           + " returning o.id, o.event_id, o.user_id, o.kind, o.model::text as model,"
-          + " o.message_id, o.attempts)"
+          + " o.message_id, o.attempts, o.traceparent)"
           + " select c.*, r.email, r.display_name, p.account, p.orders, p.payments"
           + " from claimed c"
           + " left join recipient r on r.user_id = c.user_id"
@@ -149,6 +149,7 @@ public class EmailOutbox {
         row.getString("message_id"),
         row.getInteger("attempts"),
         recipient,
-        preferences);
+        preferences,
+        row.getString("traceparent"));
   }
 }

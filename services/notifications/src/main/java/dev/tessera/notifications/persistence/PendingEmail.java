@@ -18,6 +18,7 @@ import java.util.UUID;
  * @param attempt this attempt's number, 1 for the first
  * @param recipient the address and name, if the user is known yet
  * @param preferences the user's e-mail preferences (defaults when never chosen)
+ * @param traceparent the trace of the event that asked for it, or null
  */
 public record PendingEmail(
     UUID id,
@@ -28,7 +29,8 @@ public record PendingEmail(
     String messageId,
     int attempt,
     Optional<Recipient> recipient,
-    EmailPreferences preferences) {
+    EmailPreferences preferences,
+    String traceparent) {
 
   /**
    * Where the e-mail goes.
