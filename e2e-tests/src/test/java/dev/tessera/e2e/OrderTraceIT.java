@@ -66,7 +66,8 @@ class OrderTraceIT {
             orderId,
             spans ->
                 has(spans, "notifications", "orders.order.events process")
-                    && has(spans, "orders", "billing.payment.events process"));
+                    && has(spans, "orders", "billing.payment.events process")
+                    && has(spans, "notifications", "email send"));
     String traceId = trace.get(0).traceId();
     System.out.println(Waterfall.of(traceId, trace).text());
 
@@ -91,6 +92,22 @@ class OrderTraceIT {
     Span ordersConsumes = consumer(trace, "orders", paymentSucceeded);
     Span orderConfirmed = publishUnder(trace, "orders", "orders.order.events", ordersConsumes);
     Span notificationsConsumes = consumer(trace, "notifications", orderConfirmed);
+
+    // The e-mail, sent after the consumer's commit by the sender's pass, joins the trace of the
+    // event that asked for it.
+    Span email =
+        first(
+            trace,
+            s ->
+                s.service().startsWith("notifications-")
+                    && s.name().equals("email send")
+                    && ancestors(trace, s).stream()
+                        .anyMatch(
+                            a ->
+                                a.service().startsWith("notifications-")
+                                    && a.kind().equals("CONSUMER")));
+    assertThat(email.kind()).isEqualTo("CLIENT");
+    assertThat(email.status()).isNotEqualTo(TraceStore.Status.ERROR);
 
     List<Span> chain =
         List.of(
@@ -131,13 +148,14 @@ class OrderTraceIT {
     }
 
     // The trace's time line fits the client's: the request entered after the POST was sent, and
-    // orders had applied the confirmation before the client first saw CONFIRMED.
-    long confirmationApplied = ordersConsumes.endEpochNanos();
-    assertThat(entry.startEpochNanos()).isGreaterThanOrEqualTo(posted - CLOCK_SLACK);
-    assertThat(confirmationApplied).isLessThanOrEqualTo(confirmedSeen + CLOCK_SLACK);
-    assertThat(confirmationApplied - entry.startEpochNanos())
+    // orders began applying the payment result (to commit CONFIRMED) before the client first saw
+    // CONFIRMED. Causal bounds, not timings: they hold however slow the machine is.
+    long confirming = ordersConsumes.startEpochNanos();
+    assertThat(entry.startEpochNanos()).isGreaterThanOrEqualTo(posted - CLOCK_GRANULARITY);
+    assertThat(confirming).isLessThanOrEqualTo(confirmedSeen + CLOCK_GRANULARITY);
+    assertThat(confirming - entry.startEpochNanos())
         .isPositive()
-        .isLessThanOrEqualTo(confirmedSeen - posted + 2 * CLOCK_SLACK);
+        .isLessThanOrEqualTo(confirmedSeen - posted + 2 * CLOCK_GRANULARITY);
   }
 
   @Test
@@ -176,7 +194,7 @@ class OrderTraceIT {
     Response missing =
         gateway.getWithRequestId("/api/orders/" + UUID.randomUUID(), cy.accessToken(), requestId);
     assertThat(missing.status()).isEqualTo(404);
-    assertThat(missing.body().path("requestId").asText()).isEqualTo(requestId);
+    assertThat(missing.header("X-Request-Id")).isEqualTo(requestId);
 
     List<Span> trace =
         awaitTrace(
@@ -188,8 +206,9 @@ class OrderTraceIT {
         .containsEntry("tessera.problem.type", "https://tessera.dev/problems/not-found");
   }
 
-  // Spans carry the exporting process's wall clock; the test's is the same machine's.
-  private static final long CLOCK_SLACK = 5_000_000L;
+  // Spans carry the exporting process's wall clock, read through its own nanoTime anchor; the
+  // test's is the same machine's clock, read in milliseconds.
+  private static final long CLOCK_GRANULARITY = 2_000_000L;
 
   private List<Span> awaitTrace(String id, Predicate<List<Span>> complete) {
     TraceStore store = system.traces();

@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -83,13 +84,32 @@ public class IdempotentConsumer {
             .setAttribute("messaging.kafka.offset", record.offset())
             .startSpan();
     // Hibernate Reactive must run on a Vert.x context; retries resume on the same one. A context of
-    // this record's own, on which the consumer span stays current: whatever the handler chains (the
-    // outbox insert of the events it records, work it starts after the commit) continues the trace,
-    // however late it runs.
+    // this record's own, on which the consumer span stays current.
     Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
     VertxContextSafetyToggle.setContextSafe(context, true);
-    Executor onContext =
-        Tracing.continuing(context, io.opentelemetry.context.Context.root().with(span));
+    io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.root().with(span);
+    Executor onContext = Tracing.continuing(context, trace);
+    // Mutiny restores the OpenTelemetry context that was current when a Uni was built around its
+    // callbacks (context propagation): built with the span current, everything the handler chains
+    // continues the trace, and so does what the caller chains after this returns (billing's charge
+    // after the commit). The connector runs each record on a duplicated context of its own, so the
+    // span stays current there; elsewhere it is current while the Uni is built only.
+    if (VertxContext.isOnDuplicatedContext()) {
+      @SuppressWarnings({"resource", "unused"})
+      Scope attached = trace.makeCurrent();
+      return pipeline(record, handlers, span, context, onContext);
+    }
+    try (Scope ignored = trace.makeCurrent()) {
+      return pipeline(record, handlers, span, context, onContext);
+    }
+  }
+
+  private Uni<Void> pipeline(
+      ConsumerRecord<String, String> record,
+      EventHandlers handlers,
+      Span span,
+      Context context,
+      Executor onContext) {
     return Uni.createFrom()
         .deferred(() -> dispatch(record, handlers, span, context))
         .runSubscriptionOn(onContext)
