@@ -38,6 +38,11 @@ final class GatewayClient {
     return send(request(path, token).GET());
   }
 
+  /** A GET that names its request id ({@code X-Request-Id}), as a client tracking a call would. */
+  Response getWithRequestId(String path, String token, String requestId) {
+    return send(request(path, token).header("X-Request-Id", requestId).GET());
+  }
+
   Response post(String path, String token, Object body) {
     return send(request(path, token).POST(json(body)));
   }

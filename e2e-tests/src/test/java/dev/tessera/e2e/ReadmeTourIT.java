@@ -19,12 +19,17 @@ class ReadmeTourIT {
   void the_curl_tour_works_as_printed() throws IOException, InterruptedException {
     Assumptions.assumeTrue(onPath("curl"), "curl not installed");
     // As written, with two differences: any HTTP error fails the run (curl --fail-with-body), and
-    // `./tessera mail` reads the mail page of this system (that is all the command does).
+    // `./tessera mail` and `./tessera trace ID` read the launcher's page of this system (that is
+    // all the commands do; trace asks again, for up to 20 s, until the trace has arrived).
     String script =
         "set -euo pipefail\n"
             + "curl() { command curl --fail-with-body \"$@\"; echo; }\n"
+            + "tessera_trace() { curl -s --retry 20 --retry-delay 1 --retry-all-errors \""
+            + system.mailUrl()
+            + "/traces/$1?format=text\"; }\n"
             + Tour.forGateway(system.gatewayUrl())
-                .replace("./tessera mail", "curl -s " + system.mailUrl() + "/messages");
+                .replace("./tessera mail", "curl -s " + system.mailUrl() + "/messages")
+                .replace("./tessera trace", "tessera_trace");
     Process bash = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
     // Read to the end first: the mail page can be more than a pipe's buffer.
     String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -33,7 +38,9 @@ class ReadmeTourIT {
     assertThat(bash.exitValue()).as(output).isZero();
     assertThat(output)
         .contains("\"TSR-MUG-001\"") // the catalog
-        .contains("\"PENDING_PAYMENT\"") // the order placed
+        .containsPattern("\"status\":\"(PENDING_PAYMENT|CONFIRMED)\"") // the order placed
+        .containsPattern("trace [0-9a-f]{32}") // its trace, as ./tessera trace prints it
+        .contains("gateway-1")
         .doesNotContain("\"status\":5"); // no problem document from a server error
   }
 

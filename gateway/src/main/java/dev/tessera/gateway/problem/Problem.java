@@ -1,5 +1,7 @@
 package dev.tessera.gateway.problem;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -72,6 +74,11 @@ public final class Problem {
         response.reset();
       }
       return;
+    }
+    Span span = Span.current();
+    span.setAttribute("tessera.problem.type", TYPE_BASE + slug);
+    if (status >= 500) {
+      span.setStatus(StatusCode.ERROR, title);
     }
     response.setStatusCode(status);
     headers.forEach(response::putHeader);

@@ -12,6 +12,9 @@ public final class RequestIds {
   /** Routing-context key of the request's id. */
   public static final String KEY = "tessera.requestId";
 
+  /** The attribute of the gateway's server span that carries the request id. */
+  public static final String SPAN_ATTRIBUTE = "tessera.request_id";
+
   // Anything else (control characters, huge values) could poison logs or downstream headers.
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
 

@@ -11,6 +11,7 @@ import dev.tessera.gateway.security.InvalidTokenException;
 import dev.tessera.gateway.security.Principal;
 import dev.tessera.gateway.security.Revocations;
 import dev.tessera.gateway.security.TokenVerifier;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -87,6 +88,8 @@ public class GatewayRoutes {
   void decorate(RoutingContext ctx) {
     String requestId = RequestIds.accept(ctx.request().getHeader(RequestIds.HEADER));
     ctx.put(RequestIds.KEY, requestId);
+    // The request id a client or a problem document names leads to the trace (./tessera trace).
+    Span.current().setAttribute(RequestIds.SPAN_ATTRIBUTE, requestId);
     boolean api = ctx.request().path() != null && ctx.request().path().startsWith("/api/");
     boolean tls = "https".equals(scheme(ctx));
     ctx.addHeadersEndHandler(

@@ -3,10 +3,12 @@ package dev.tessera.eventing;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -27,6 +29,49 @@ public final class Tracing {
         + "-"
         + context.getTraceFlags().asHex();
   }
+
+  /**
+   * Runs tasks on {@code vertxContext} (a duplicated context of the caller's own) with {@code
+   * trace} current there: every continuation on that context, however late, sees the trace, and
+   * spans started there (SQL, the outbox's publish span, the payment provider's call) join it. The
+   * trace stays attached to the context, which is dropped with the work it ran; that is why it must
+   * be a duplicated context no other work shares.
+   */
+  public static Executor continuing(io.vertx.core.Context vertxContext, Context trace) {
+    return task ->
+        vertxContext.runOnContext(
+            ignored -> {
+              // Never closed, on purpose: see above.
+              @SuppressWarnings({"resource", "unused"})
+              Scope attached = trace.makeCurrent();
+              task.run();
+            });
+  }
+
+  /**
+   * The trace context of a stored {@code traceparent} (see {@link #traceparent}), as the parent of
+   * work done later on its behalf; the root context when there is none.
+   */
+  public static Context fromTraceparent(String traceparent) {
+    if (traceparent == null || traceparent.isBlank()) {
+      return Context.root();
+    }
+    return W3CTraceContextPropagator.getInstance()
+        .extract(Context.root(), traceparent, TRACEPARENT_VALUE);
+  }
+
+  private static final TextMapGetter<String> TRACEPARENT_VALUE =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String carrier) {
+          return List.of("traceparent");
+        }
+
+        @Override
+        public String get(String carrier, String key) {
+          return "traceparent".equals(key) ? carrier : null;
+        }
+      };
 
   /** The trace context carried by a record's headers, as the parent of the handler's span. */
   public static Context extract(Headers headers) {

@@ -21,8 +21,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A page on loopback that shows the mail the local SMTP server received: {@code /} as HTML, {@code
- * /messages} as JSON (what {@code ./tessera mail} prints).
+ * The launcher's local page, on loopback: the mail the local SMTP server received ({@code /} as
+ * HTML, {@code /messages} as JSON, what {@code ./tessera mail} prints), the applications' traces
+ * ({@code /traces}, see {@link TracePage}) and the OTLP/HTTP receiver they export them to ({@code
+ * /v1/traces}, see {@link OtlpReceiver}).
  */
 final class MailPage implements AutoCloseable {
 
@@ -36,18 +38,28 @@ final class MailPage implements AutoCloseable {
     this.smtp = smtp;
   }
 
-  static MailPage start(Smtp smtp, int port) {
+  static MailPage start(Smtp smtp, int port, TraceStore traces) {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
       MailPage page = new MailPage(server, smtp);
       server.createContext("/messages", page::json);
+      server.createContext("/v1/traces", new OtlpReceiver(traces)::handle);
+      server.createContext("/traces", new TracePage(traces)::handle);
       server.createContext("/", page::html);
       server.start();
       return page;
     } catch (IOException e) {
       throw new UncheckedIOException("could not serve the mail page on port " + port, e);
     }
+  }
+
+  /** The address the applications export their spans to (loopback, like the server itself). */
+  String otlpEndpoint() {
+    return "http://"
+        + server.getAddress().getAddress().getHostAddress()
+        + ":"
+        + server.getAddress().getPort();
   }
 
   String url() {
@@ -88,6 +100,7 @@ final class MailPage implements AutoCloseable {
     StringBuilder page =
         new StringBuilder(
             "<!doctype html><meta charset=utf-8><title>Tessera mail</title>"
+                + "<p><a href=/traces>traces</a></p>"
                 + "<h1>Mail received by the local SMTP server</h1><table border=1 cellpadding=4>"
                 + "<tr><th>to<th>subject<th>sent");
     for (Map<String, Object> m : messages()) {

@@ -8,9 +8,11 @@ import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,6 +48,8 @@ public final class Tessera {
         logs NAME [-f]   the log of a component (e.g. orders-1, gateway-1, kafka, connect)
         demo        seed demo users and orders through the gateway (on a running system)
         mail        the mail the local SMTP server received
+        trace [ID]  the waterfall of one trace — ID is a trace id, an order id or a request id
+                    (X-Request-Id) — or, without ID, the latest traces (see docs/tracing.md)
         dlq         every dead-letter topic: each record not replayed yet, with its reason,
                     origin (topic-partition@offset), event type and id
         dlq replay DLQ-TOPIC...   re-deliver those records to their original topics, where
@@ -89,6 +93,7 @@ public final class Tessera {
       case "down" -> down();
       case "logs" -> logs(List.of(args).subList(1, args.length));
       case "mail" -> mail();
+      case "trace" -> trace(List.of(args).subList(1, args.length));
       case "demo" -> demo();
       case "reset" -> reset();
       case "dlq" -> dlq(List.of(args).subList(1, args.length));
@@ -213,6 +218,7 @@ public final class Tessera {
       gateway     %s
       API docs    %s/q/swagger-ui
       mail        %s   (or ./tessera mail)
+      traces      %s/traces   (or ./tessera trace ID)
       admin       %s
       data, logs  %s
 
@@ -225,6 +231,7 @@ public final class Tessera {
         .formatted(
             gw,
             gw,
+            mailUrl,
             mailUrl,
             adminLine,
             dataDirectory,
@@ -473,6 +480,43 @@ public final class Tessera {
       return 0;
     } catch (IOException e) {
       throw new IllegalStateException("mail page unreachable: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private int trace(List<String> args) {
+    if (args.size() > 1) {
+      throw new IllegalArgumentException("trace [ID]: one trace id, order id or request id");
+    }
+    RunState state =
+        RunState.read(dataDirectory)
+            .filter(RunState::launcherAlive)
+            .orElseThrow(() -> new IllegalStateException("not running: ./tessera up first"));
+    if (System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != null) {
+      out.println(
+          "note: OTEL_EXPORTER_OTLP_ENDPOINT is set here; if it was when ./tessera up ran, the"
+              + " applications export there and the launcher has no traces");
+    }
+    String id = args.isEmpty() ? "" : URLEncoder.encode(args.get(0), StandardCharsets.UTF_8);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(state.get("mail.url") + "/traces/" + id + "?format=text"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      // Applications export every 500 ms: right after a request, its trace may not be here yet.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (response.statusCode() == 404 && System.nanoTime() < deadline) {
+        AppProcess.pause(Duration.ofMillis(500));
+        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      }
+      out.print(response.body());
+      return response.statusCode() == 200 ? 0 : 4;
+    } catch (IOException e) {
+      throw new IllegalStateException("the launcher's page is unreachable: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;

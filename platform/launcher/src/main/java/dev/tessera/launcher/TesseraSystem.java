@@ -44,6 +44,7 @@ public final class TesseraSystem implements AutoCloseable {
   private final Consumer<String> progress;
   private final Secrets secrets;
   private final Map<String, List<AppProcess>> instances = new LinkedHashMap<>();
+  private final TraceStore traces = new TraceStore();
   private LocalServers servers;
   private MailPage mailPage;
 
@@ -82,7 +83,7 @@ public final class TesseraSystem implements AutoCloseable {
             .compilation(Compilation.SUSTAINED_LOAD)
             .start();
     progress.accept("servers up in " + seconds(servers.totalStartTime().toNanos()));
-    mailPage = MailPage.start(servers.smtp(), options.mailPort());
+    mailPage = MailPage.start(servers.smtp(), options.mailPort(), traces);
     // Before any consumer subscribes or connector publishes: either would create a missing topic
     // with the broker's single partition, and a second instance of a consumer would sit idle.
     List<String> grown =
@@ -184,11 +185,15 @@ public final class TesseraSystem implements AutoCloseable {
     properties.put("quarkus.mailer.host", servers.smtp().host());
     properties.put("quarkus.mailer.port", Integer.toString(servers.smtp().port()));
     properties.put("quarkus.mailer.mock", "false");
+    // Spans name the instance (orders-2), not only the service, in the launcher's waterfall.
+    properties.put("quarkus.otel.resource.attributes", "service.instance.id=" + id);
     if (System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == null) {
-      // No collector runs locally. The exporter and the sampler are fixed when the app is built;
-      // disabling the SDK at run time is what stops each app from trying (and logging its
-      // failure) to export every few seconds. Events then carry no traceparent.
-      properties.put("quarkus.otel.sdk.disabled", "true");
+      // No collector of the user's: the launcher's own OTLP/HTTP receiver keeps the traces for
+      // ./tessera trace and the local page. Exported every 500 ms (default 5 s) so that a trace is
+      // complete right after the request that made it.
+      properties.put("quarkus.otel.exporter.otlp.traces.endpoint", mailPage.otlpEndpoint());
+      properties.put("quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf");
+      properties.put("quarkus.otel.bsp.schedule.delay", "500ms");
     }
     properties.put(
         "mp.jwt.verify.publickey.location", identityUrl() + "/api/identity/.well-known/jwks.json");
@@ -285,6 +290,11 @@ public final class TesseraSystem implements AutoCloseable {
   /** The page that shows the mail the SMTP server received. */
   public String mailUrl() {
     return mailPage.url();
+  }
+
+  /** The traces the applications exported to the launcher (none when they export elsewhere). */
+  public TraceStore traces() {
+    return traces;
   }
 
   /** The servers, for tests that stop and start them. */

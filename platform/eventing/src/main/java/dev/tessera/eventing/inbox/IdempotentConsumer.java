@@ -171,9 +171,33 @@ public class IdempotentConsumer {
             .setAttribute("messaging.destination.partition.id", String.valueOf(record.partition()))
             .setAttribute("messaging.kafka.offset", record.offset())
             .startSpan();
-    // Hibernate Reactive must run on a Vert.x context; retries resume on the same one.
-    Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
-    Executor onContext = task -> context.runOnContext(ignored -> task.run());
+    // Hibernate Reactive must run on a Vert.x context; retries resume on the same one. A context of
+    // this record's own, on which the consumer span stays current.
+    Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+    VertxContextSafetyToggle.setContextSafe(context, true);
+    io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.root().with(span);
+    Executor onContext = Tracing.continuing(context, trace);
+    // Mutiny restores the OpenTelemetry context that was current when a Uni was built around its
+    // callbacks (context propagation): built with the span current, everything the handler chains
+    // continues the trace, and so does what the caller chains after this returns (billing's charge
+    // after the commit). The connector runs each record on a duplicated context of its own, so the
+    // span stays current there; elsewhere it is current while the Uni is built only.
+    if (VertxContext.isOnDuplicatedContext()) {
+      @SuppressWarnings({"resource", "unused"})
+      Scope attached = trace.makeCurrent();
+      return pipeline(record, handlers, span, context, onContext);
+    }
+    try (Scope ignored = trace.makeCurrent()) {
+      return pipeline(record, handlers, span, context, onContext);
+    }
+  }
+
+  private Uni<Void> pipeline(
+      ConsumerRecord<String, String> record,
+      EventHandlers handlers,
+      Span span,
+      Context context,
+      Executor onContext) {
     return Uni.createFrom()
         .deferred(() -> dispatch(record, handlers, span, context))
         .runSubscriptionOn(onContext)

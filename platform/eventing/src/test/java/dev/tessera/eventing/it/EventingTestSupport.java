@@ -110,6 +110,17 @@ final class EventingTestSupport {
   /** Sends a record to {@code topic}, which Kafka creates if it does not exist yet. */
   static void produceRaw(
       String topic, String key, String eventId, String eventType, String payload) {
+    produceRaw(topic, key, eventId, eventType, payload, null);
+  }
+
+  /** Sends a record to {@code topic} with a {@code traceparent} header (unless null). */
+  static void produceRaw(
+      String topic,
+      String key,
+      String eventId,
+      String eventType,
+      String payload,
+      String traceparent) {
     try (var producer =
         new KafkaProducer<>(
             Map.<String, Object>of(
@@ -121,6 +132,9 @@ final class EventingTestSupport {
         record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
       }
       record.headers().add(EventHeaders.EVENT_TYPE, eventType.getBytes(StandardCharsets.UTF_8));
+      if (traceparent != null) {
+        record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+      }
       producer.send(record).get();
     } catch (Exception e) {
       throw new IllegalStateException("could not produce", e);

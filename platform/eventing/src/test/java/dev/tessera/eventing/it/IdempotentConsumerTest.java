@@ -224,6 +224,26 @@ class IdempotentConsumerTest {
   }
 
   @Test
+  void a_dead_lettered_record_keeps_the_trace_it_belongs_to() {
+    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ)) {
+      String poisonKey = UUID.randomUUID().toString();
+      String traceId = OutboxTest.randomHex(32);
+      produceRaw(
+          EventingTestSupport.TOPIC,
+          poisonKey,
+          UUID.randomUUID().toString(),
+          "UserRegistered",
+          "{not json",
+          "00-" + traceId + "-" + OutboxTest.randomHex(16) + "-01");
+
+      await().atMost(DEADLINE).until(() -> dlq.withKey(poisonKey).size() == 1);
+      // Whoever reads or replays the dead letter finds the trace of the event that failed.
+      assertThat(header(dlq.withKey(poisonKey).get(0), "traceparent"))
+          .startsWith("00-" + traceId + "-");
+    }
+  }
+
+  @Test
   void a_record_without_an_event_id_is_dead_lettered() {
     try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ)) {
       UUID userId = UUID.randomUUID();

@@ -21,6 +21,7 @@ import dev.tessera.contracts.Money;
 import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentRefunded;
 import dev.tessera.contracts.billing.PaymentSucceeded;
+import dev.tessera.eventing.Tracing;
 import dev.tessera.eventing.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
@@ -586,7 +587,9 @@ public class PaymentProcessor {
     Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
     // Hibernate Reactive only runs on a context marked safe: one no other stream shares.
     VertxContextSafetyToggle.setContextSafe(context, true);
-    return task -> context.runOnContext(ignored -> task.run());
+    // The payment's work continues the trace that started it (the OrderPlaced consumer's span, so
+    // the charge and PaymentSucceeded join the order's trace); the retry job's has none.
+    return Tracing.continuing(context, io.opentelemetry.context.Context.current());
   }
 
   private static OffsetDateTime now() {

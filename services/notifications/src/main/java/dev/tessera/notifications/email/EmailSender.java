@@ -1,10 +1,15 @@
 package dev.tessera.notifications.email;
 
+import dev.tessera.eventing.Tracing;
 import dev.tessera.notifications.domain.RetryPolicy;
 import dev.tessera.notifications.persistence.EmailOutbox;
 import dev.tessera.notifications.persistence.PendingEmail;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.scheduler.Scheduled;
@@ -37,12 +42,19 @@ public class EmailSender {
   private final ReactiveMailer mailer;
   private final EmailConfig config;
   private final MeterRegistry meters;
+  private final Tracer tracer;
   private final EmailRenderer renderer = new EmailRenderer();
   private final RetryPolicy retryPolicy;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean requested = new AtomicBoolean();
 
-  EmailSender(EmailOutbox outbox, ReactiveMailer mailer, EmailConfig config, MeterRegistry meters) {
+  EmailSender(
+      EmailOutbox outbox,
+      ReactiveMailer mailer,
+      EmailConfig config,
+      MeterRegistry meters,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.outbox = outbox;
     this.mailer = mailer;
     this.config = config;
@@ -133,7 +145,26 @@ public class EmailSender {
     } catch (RuntimeException e) {
       sending = Uni.createFrom().failure(e);
     }
+    // The send joins the trace of the event that asked for the e-mail, not the pass's.
+    Span span =
+        tracer
+            .spanBuilder("email send")
+            .setParent(Tracing.fromTraceparent(email.traceparent()))
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute("tessera.notification.kind", email.kind().code())
+            .setAttribute("tessera.email.attempt", email.attempt())
+            .setAttribute("tessera.email.message_id", email.messageId())
+            .startSpan();
     return sending
+        .onItemOrFailure()
+        .invoke(
+            (ignored, failure) -> {
+              if (failure != null) {
+                span.recordException(failure);
+                span.setStatus(StatusCode.ERROR, failure.toString());
+              }
+              span.end();
+            })
         .onItem()
         .transformToUni(
             ignored -> {

@@ -39,7 +39,7 @@ public class EmailOutbox {
           + " next_attempt_at = now() + make_interval(secs => $2)"
           + " from due where o.id = due.id"
           + " returning o.id, o.event_id, o.user_id, o.kind, o.model::text as model,"
-          + " o.message_id, o.attempts, o.created_at)"
+          + " o.message_id, o.attempts, o.created_at, o.traceparent)"
           + " select c.*, r.email, r.display_name, p.account, p.orders, p.payments"
           + " from claimed c"
           + " left join recipient r on r.user_id = c.user_id"
@@ -156,6 +156,7 @@ public class EmailOutbox {
         row.getInteger("attempts"),
         recipient,
         preferences,
-        row.getOffsetDateTime("created_at").toInstant());
+        row.getOffsetDateTime("created_at").toInstant(),
+        row.getString("traceparent"));
   }
 }

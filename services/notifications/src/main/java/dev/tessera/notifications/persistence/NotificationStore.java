@@ -1,7 +1,9 @@
 package dev.tessera.notifications.persistence;
 
+import dev.tessera.eventing.Tracing;
 import dev.tessera.notifications.domain.MessageIds;
 import dev.tessera.notifications.domain.NotificationDraft;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,9 +27,10 @@ public class NotificationStore {
   // The double cast: a text parameter parsed as JSON (a bare string would be stored as a JSON
   // string).
   private static final String INSERT_EMAIL =
-      "insert into email_outbox (id, event_id, user_id, category, kind, model, message_id) values"
-          + " (:id, :eventId, :userId, :category, :kind, cast(cast(:model as text) as jsonb),"
-          + " :messageId) on conflict (event_id) do nothing";
+      "insert into email_outbox (id, event_id, user_id, category, kind, model, message_id,"
+          + " traceparent) values (:id, :eventId, :userId, :category, :kind,"
+          + " cast(cast(:model as text) as jsonb), :messageId, :traceparent)"
+          + " on conflict (event_id) do nothing";
 
   private static final String UPSERT_RECIPIENT =
       "insert into recipient (user_id, email, display_name) values (:userId, :email, :name)"
@@ -72,6 +75,8 @@ public class NotificationStore {
                   .setParameter("kind", draft.kind().code())
                   .setParameter("model", new JsonObject(Map.copyOf(draft.values())).encode())
                   .setParameter("messageId", MessageIds.forEvent(eventId))
+                  // The consumer's span: sending the e-mail later continues the event's trace.
+                  .setParameter("traceparent", Tracing.traceparent(Span.current().getSpanContext()))
                   .executeUpdate()
                   .replaceWith(true);
             });

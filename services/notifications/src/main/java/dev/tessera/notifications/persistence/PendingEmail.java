@@ -20,6 +20,7 @@ import java.util.UUID;
  * @param recipient the address and name, if the user is known yet
  * @param preferences the user's e-mail preferences (defaults when never chosen)
  * @param createdAt when the notification was recorded: the start of the e-mail's latency
+ * @param traceparent the trace of the event that asked for it, or null
  */
 public record PendingEmail(
     UUID id,
@@ -31,7 +32,8 @@ public record PendingEmail(
     int attempt,
     Optional<Recipient> recipient,
     EmailPreferences preferences,
-    Instant createdAt) {
+    Instant createdAt,
+    String traceparent) {
 
   /**
    * Where the e-mail goes.
