@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.RestHeader;
 
 /**
@@ -28,8 +29,12 @@ public class CheckedParameters implements ContainerRequestFilter {
 
   @Context ResourceInfo resource;
 
-  CheckedParameters(WebConfig config) {
-    this.maxLength = config.maxStringLength();
+  CheckedParameters(
+      @ConfigProperty(
+              name = WebConfig.MAX_STRING_LENGTH,
+              defaultValue = WebConfig.DEFAULT_MAX_STRING_LENGTH)
+          int maxLength) {
+    this.maxLength = maxLength;
   }
 
   @Override

@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The object mapper of request and response bodies: the application's own, plus a check of every
@@ -24,13 +25,18 @@ public class CheckedStrings implements ContextResolver<ObjectMapper> {
 
   private final ObjectMapper mapper;
 
-  CheckedStrings(ObjectMapper application, WebConfig config) {
+  CheckedStrings(
+      ObjectMapper application,
+      @ConfigProperty(
+              name = WebConfig.MAX_STRING_LENGTH,
+              defaultValue = WebConfig.DEFAULT_MAX_STRING_LENGTH)
+          int maxLength) {
     this.mapper =
         application
             .copy()
             .registerModule(
                 new SimpleModule("tessera-checked-strings")
-                    .addDeserializer(String.class, new Deserializer(config.maxStringLength())));
+                    .addDeserializer(String.class, new Deserializer(maxLength)));
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -47,8 +48,12 @@ public class ProblemMappers {
 
   private final Duration outageRetryAfter;
 
-  ProblemMappers(WebConfig config) {
-    this.outageRetryAfter = config.outageRetryAfter();
+  ProblemMappers(
+      @ConfigProperty(
+              name = WebConfig.OUTAGE_RETRY_AFTER,
+              defaultValue = WebConfig.DEFAULT_OUTAGE_RETRY_AFTER)
+          Duration outageRetryAfter) {
+    this.outageRetryAfter = outageRetryAfter;
   }
 
   @ServerExceptionMapper

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,8 +15,7 @@ class CheckedStringsTest {
   record Order(String note, List<Line> items, Map<String, String> tags) {}
 
   private final ObjectMapper application = new ObjectMapper();
-  private final ObjectMapper mapper =
-      new CheckedStrings(application, config(20)).getContext(Order.class);
+  private final ObjectMapper mapper = new CheckedStrings(application, 20).getContext(Order.class);
 
   @Test
   void a_nul_byte_in_a_nested_field_fails_the_body_naming_the_field() {
@@ -55,19 +53,5 @@ class CheckedStringsTest {
   void the_application_mapper_is_left_as_it_was() throws Exception {
     assertThat(application.readValue("{\"note\":\"a\\u0000b\"}", Order.class).note())
         .isEqualTo("a\u0000b");
-  }
-
-  static WebConfig config(int maxStringLength) {
-    return new WebConfig() {
-      @Override
-      public int maxStringLength() {
-        return maxStringLength;
-      }
-
-      @Override
-      public Duration outageRetryAfter() {
-        return Duration.ofSeconds(5);
-      }
-    };
   }
 }

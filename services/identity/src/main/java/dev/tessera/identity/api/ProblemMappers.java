@@ -9,6 +9,7 @@ import dev.tessera.web.WebConfig;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -23,8 +24,12 @@ public class ProblemMappers {
 
   private final Duration retryAfter;
 
-  ProblemMappers(WebConfig config) {
-    this.retryAfter = config.outageRetryAfter();
+  ProblemMappers(
+      @ConfigProperty(
+              name = WebConfig.OUTAGE_RETRY_AFTER,
+              defaultValue = WebConfig.DEFAULT_OUTAGE_RETRY_AFTER)
+          Duration retryAfter) {
+    this.retryAfter = retryAfter;
   }
 
   @ServerExceptionMapper

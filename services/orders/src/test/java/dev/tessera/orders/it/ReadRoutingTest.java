@@ -31,7 +31,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTest
 @QuarkusTestResource(
     value = ReplicatedDatabaseResource.class,
-    initArgs = @ResourceArg(name = ReplicatedDatabaseResource.SERVICE, value = "orders_rr"))
+    initArgs = @ResourceArg(name = ReplicatedDatabaseResource.SERVICE, value = "orders_rr"),
+    // Without it Quarkus starts this resource for every test of the module, and its datasource
+    // (on the replica pair) overrides theirs.
+    restrictToAnnotatedClass = true)
 @QuarkusTestResource(TestTokens.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadRoutingTest {
