@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -47,12 +48,17 @@ import org.hibernate.reactive.mutiny.Mutiny;
 @Tag(name = "orders")
 public class OrdersResource {
 
+  /** How long an HTTP cache may keep the catalog without revalidating it. */
+  static final int CATALOG_MAX_AGE_SECONDS = 60;
+
   private final Mutiny.SessionFactory sessionFactory;
   private final OrderRepository orders;
   private final ProductCatalog catalog;
   private final OrderPlacement placement;
   private final OrderEvents events;
   private final OrdersConfig config;
+  private final OrderReads reads;
+  private final CatalogValidators catalogValidators;
   private final JsonWebToken token;
 
   OrdersResource(
@@ -62,6 +68,8 @@ public class OrdersResource {
       OrderPlacement placement,
       OrderEvents events,
       OrdersConfig config,
+      OrderReads reads,
+      CatalogValidators catalogValidators,
       JsonWebToken token) {
     this.sessionFactory = sessionFactory;
     this.orders = orders;
@@ -69,19 +77,25 @@ public class OrdersResource {
     this.placement = placement;
     this.events = events;
     this.config = config;
+    this.reads = reads;
+    this.catalogValidators = catalogValidators;
     this.token = token;
   }
 
   @GET
   @Path("catalog")
   @PermitAll
-  @Operation(summary = "The products that can be ordered; public, cacheable for a minute")
+  @Operation(
+      summary =
+          "The products that can be ordered; public, cacheable for a minute, with an ETag and"
+              + " Last-Modified (If-None-Match answers 304)")
   @APIResponse(
       responseCode = "200",
       content =
           @Content(
               schema = @Schema(type = SchemaType.ARRAY, implementation = ProductResponse.class)))
-  public Uni<Response> catalog() {
+  @APIResponse(responseCode = "304", description = "The client's copy (If-None-Match) is current")
+  public Uni<Response> catalog(@HeaderParam("If-None-Match") String ifNoneMatch) {
     return sessionFactory
         .withSession(catalog::bySku)
         .map(
@@ -95,11 +109,20 @@ public class OrdersResource {
                                 new MoneyResponse(p.price().amount(), p.price().currency())))
                     .toList())
         .map(
-            body ->
-                Response.ok(body)
-                    // The catalog changes only with a migration: a CDN may cache it briefly.
-                    .header("Cache-Control", "public, max-age=60")
-                    .build());
+            body -> {
+              CatalogValidators.Validators validators = catalogValidators.of(body);
+              Response.ResponseBuilder answer =
+                  CatalogValidators.matches(ifNoneMatch, validators.etag())
+                      ? Response.notModified()
+                      : Response.ok(body);
+              return answer
+                  // The catalog changes only with a migration: a CDN (or the gateway) may keep
+                  // it briefly, and revalidate it with the ETag after that.
+                  .header("Cache-Control", "public, max-age=" + CATALOG_MAX_AGE_SECONDS)
+                  .header("ETag", validators.etag())
+                  .lastModified(java.util.Date.from(validators.lastModified()))
+                  .build();
+            });
   }
 
   @POST
@@ -127,8 +150,15 @@ public class OrdersResource {
               + " characters.",
           List.of(new Problem.FieldError("Idempotency-Key", "must have 1 to 255 characters")));
     }
+    UUID userId = userId();
     return placement
-        .place(userId(), idempotencyKey, request)
+        .place(userId, idempotencyKey, request)
+        // Committed: the user's first page (and a "not found" of this id) are out of date.
+        .call(
+            placed ->
+                placed.replayed()
+                    ? Uni.createFrom().voidItem()
+                    : reads.changed(placed.orderId(), userId))
         .map(
             placed -> {
               var response =
@@ -155,9 +185,8 @@ public class OrdersResource {
   public Uni<OrderResponse> get(@PathParam("id") String id) {
     UUID orderId = orderId(id);
     UUID userId = userId();
-    return sessionFactory
-        .withSession(session -> orders.findOwned(session, orderId, userId))
-        .map(order -> OrderResponse.of(requireFound(order, id)));
+    // Cached with its owner; anyone else's read gets the 404 of a missing order.
+    return reads.owned(orderId, userId).map(order -> requireFound(order, id));
   }
 
   @GET
@@ -183,6 +212,16 @@ public class OrdersResource {
     int pageSize = limit(limit);
     Optional<OrderCursor> after = cursor(cursor);
     UUID userId = userId();
+    Supplier<Uni<OrderPage>> query = () -> page(userId, statusFilter, after, pageSize);
+    if (statusFilter.isEmpty() && after.isEmpty() && pageSize == config.pages().defaultLimit()) {
+      // The first page as a client shows it: the hot read, cached until an order of it changes.
+      return reads.firstPage(userId, query);
+    }
+    return query.get();
+  }
+
+  private Uni<OrderPage> page(
+      UUID userId, Optional<OrderStatus> statusFilter, Optional<OrderCursor> after, int pageSize) {
     return sessionFactory
         .withSession(session -> orders.page(session, userId, statusFilter, after, pageSize + 1))
         .map(
@@ -208,24 +247,26 @@ public class OrdersResource {
   public Uni<OrderResponse> cancel(@PathParam("id") String id) {
     UUID orderId = orderId(id);
     UUID userId = userId();
-    return sessionFactory.withTransaction(
-        session ->
-            orders
-                .findOwned(session, orderId, userId)
-                .chain(
-                    found -> {
-                      OrderEntity order = requireFound(found, id);
-                      // IllegalTransitionException (already cancelled) becomes a 409 problem.
-                      order.cancel(
-                          CancellationReason.CUSTOMER_REQUEST,
-                          Instant.now().truncatedTo(ChronoUnit.MICROS));
-                      return events
-                          .cancelled(session, order)
-                          // Flushed here so that a concurrent change (the version check) fails
-                          // before the response is built.
-                          .chain(session::flush)
-                          .map(ignored -> OrderResponse.of(order));
-                    }));
+    return sessionFactory
+        .withTransaction(
+            session ->
+                orders
+                    .findOwned(session, orderId, userId)
+                    .chain(
+                        found -> {
+                          OrderEntity order = requireFound(found, id);
+                          // IllegalTransitionException (already cancelled) becomes a 409 problem.
+                          order.cancel(
+                              CancellationReason.CUSTOMER_REQUEST,
+                              Instant.now().truncatedTo(ChronoUnit.MICROS));
+                          return events
+                              .cancelled(session, order)
+                              // Flushed here so that a concurrent change (the version check) fails
+                              // before the response is built.
+                              .chain(session::flush)
+                              .map(ignored -> OrderResponse.of(order));
+                        }))
+        .call(cancelled -> reads.changed(orderId, userId));
   }
 
   private UUID userId() {
@@ -245,7 +286,7 @@ public class OrdersResource {
     }
   }
 
-  private static OrderEntity requireFound(OrderEntity order, String id) {
+  private static <T> T requireFound(T order, String id) {
     if (order == null) {
       throw ProblemException.notFound("No order " + id + ".");
     }
