@@ -55,6 +55,19 @@ public class NotificationQueries {
         });
   }
 
+  /** How many notifications of {@code userId} are unread (the partial index serves it). */
+  public Uni<Long> unreadCount(UUID userId) {
+    return sessionFactory.withSession(
+        session ->
+            session
+                .createSelectionQuery(
+                    "select count(*) from NotificationEntity n"
+                        + " where n.userId = :userId and n.readAt is null",
+                    Long.class)
+                .setParameter("userId", userId)
+                .getSingleResult());
+  }
+
   /**
    * Marks a notification of {@code userId} read (again: no change); false when {@code userId} has
    * no notification {@code id}.
