@@ -37,16 +37,19 @@ public class InvoiceResource {
   private final InvoiceRepository invoices;
   private final PaymentRepository payments;
   private final CurrentUser user;
+  private final InvoiceReads reads;
 
   InvoiceResource(
       Mutiny.SessionFactory sessionFactory,
       InvoiceRepository invoices,
       PaymentRepository payments,
-      CurrentUser user) {
+      CurrentUser user,
+      InvoiceReads reads) {
     this.sessionFactory = sessionFactory;
     this.invoices = invoices;
     this.payments = payments;
     this.user = user;
+    this.reads = reads;
   }
 
   @GET
@@ -89,16 +92,28 @@ public class InvoiceResource {
     } catch (IllegalArgumentException e) {
       throw ProblemException.notFound("no such invoice");
     }
+    // Cached with its owner; anyone else's read gets the 404 of a missing invoice.
+    return reads
+        .owned(invoiceId, userId, () -> load(invoiceId))
+        .map(
+            invoice -> {
+              if (invoice == null) {
+                throw ProblemException.notFound("no such invoice");
+              }
+              return invoice;
+            });
+  }
+
+  /** The invoice with its lines and refund, and its owner; {@code null} if there is none. */
+  private Uni<InvoiceReads.CachedInvoice> load(UUID invoiceId) {
     return sessionFactory.withSession(
         session ->
-            invoices
-                .findOwned(session, invoiceId, userId)
+            session
+                .find(InvoiceEntity.class, invoiceId)
                 .chain(
                     invoice -> {
                       if (invoice == null) {
-                        // Another user's invoice looks exactly like a missing one.
-                        return Uni.createFrom()
-                            .failure(ProblemException.notFound("no such invoice"));
+                        return Uni.createFrom().nullItem();
                       }
                       return payments
                           .lines(session, invoice.paymentId)
@@ -108,8 +123,12 @@ public class InvoiceResource {
                                       .refunds(session, List.of(invoice.paymentId))
                                       .map(
                                           refunds ->
-                                              view(
-                                                  invoice, lines, refunds.get(invoice.paymentId))));
+                                              new InvoiceReads.CachedInvoice(
+                                                  invoice.userId,
+                                                  view(
+                                                      invoice,
+                                                      lines,
+                                                      refunds.get(invoice.paymentId)))));
                     }));
   }
 

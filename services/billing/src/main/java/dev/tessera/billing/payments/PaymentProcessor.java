@@ -65,6 +65,7 @@ public class PaymentProcessor {
   private final RetryPolicy policy;
   private final MeterRegistry meters;
   private final Vertx vertx;
+  private final InvoiceChanges invoiceChanges;
 
   PaymentProcessor(
       Mutiny.SessionFactory sessionFactory,
@@ -74,7 +75,8 @@ public class PaymentProcessor {
       PaymentProvider provider,
       BillingConfig config,
       MeterRegistry meters,
-      Vertx vertx) {
+      Vertx vertx,
+      InvoiceChanges invoiceChanges) {
     this.sessionFactory = sessionFactory;
     this.payments = payments;
     this.invoices = invoices;
@@ -83,6 +85,7 @@ public class PaymentProcessor {
     this.config = config;
     this.meters = meters;
     this.vertx = vertx;
+    this.invoiceChanges = invoiceChanges;
     this.policy =
         new RetryPolicy(
             config.payments().initialBackoff(),
@@ -360,6 +363,8 @@ public class PaymentProcessor {
         .deferred(() -> provider.refund(request))
         .emitOn(context)
         .chain(result -> recordRefund(payment.id(), result))
+        // Committed: the invoice now shows the refund on every instance.
+        .call(() -> invoiceChanges.paymentRefunded(payment.id()))
         .onFailure()
         .recoverWithUni(
             failure -> {
