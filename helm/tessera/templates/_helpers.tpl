@@ -257,7 +257,7 @@ Apps that use a database, Kafka, Redis: the chart's single list of who needs wha
 identity orders billing notifications
 {{- end }}
 {{- define "tessera.redisApps" -}}
-gateway identity
+gateway identity orders billing notifications
 {{- end }}
 
 {{/*

@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -55,6 +56,7 @@ public class GatewayRoutes {
   private final RateLimiter limiter;
   private final GatewayMetrics metrics;
   private final ClientAddress clients;
+  private final EdgeValidators edge;
 
   GatewayRoutes(
       GatewayConfig config,
@@ -62,7 +64,8 @@ public class GatewayRoutes {
       TokenVerifier verifier,
       Revocations revocations,
       RateLimiter limiter,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      EdgeValidators edge) {
     this.config = config;
     this.upstreams = upstreams;
     this.routes = new RouteTable(upstreams.names());
@@ -70,6 +73,7 @@ public class GatewayRoutes {
     this.revocations = revocations;
     this.limiter = limiter;
     this.metrics = metrics;
+    this.edge = edge;
     this.clients = new ClientAddress(config.trustedProxies().orElse(List.of()));
   }
 
@@ -334,6 +338,25 @@ public class GatewayRoutes {
   private void forward(
       RoutingContext ctx, Route route, Optional<Principal> principal, Buffer body) {
     HttpServerRequest request = ctx.request();
+    boolean cacheable = route.isPublic() && request.method() == HttpMethod.GET;
+    if (cacheable) {
+      Optional<EdgeValidators.Known> known =
+          edge.notModified(
+              originForm(request),
+              request.getHeader("If-None-Match"),
+              request.getHeader("Cache-Control"));
+      if (known.isPresent()) {
+        // The client's copy is the one the upstream last served, and still fresh: no call.
+        HttpServerResponse response = ctx.response().setStatusCode(304);
+        response.putHeader("ETag", known.get().etag());
+        response.putHeader("Cache-Control", known.get().cacheControl());
+        if (known.get().lastModified() != null) {
+          response.putHeader("Last-Modified", known.get().lastModified());
+        }
+        response.end();
+        return;
+      }
+    }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     HeaderFilter.requestHeaders(request.headers())
         .forEach(e -> headers.add(e.getKey(), e.getValue()));
@@ -351,6 +374,10 @@ public class GatewayRoutes {
         .onComplete(
             called -> {
               if (called.succeeded()) {
+                if (cacheable) {
+                  edge.learn(
+                      originForm(request), called.result().statusCode(), called.result().headers());
+                }
                 if (called.result().statusCode() == 204
                     && RouteTable.isLogOut(request.method().name(), request.path())) {
                   principal.ifPresent(revocations::loggedOut);

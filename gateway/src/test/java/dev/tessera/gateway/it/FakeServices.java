@@ -58,6 +58,9 @@ public final class FakeServices {
   private final AtomicInteger jwksHits = new AtomicInteger();
   private final RsaJsonWebKey signingKey;
 
+  /** The ETag of the fake catalog. */
+  public static final String CATALOG_ETAG = "\"catalog-1\"";
+
   private FakeServices() {
     signingKey = newKey();
     published.add(signingKey);
@@ -171,6 +174,19 @@ public final class FakeServices {
               if (request.method().name().equals("DELETE")
                   && path.equals("/api/identity/tokens/current")) {
                 response.setStatusCode(204).end();
+                return;
+              }
+              if (path.equals("/api/orders/catalog")) {
+                // A public, cacheable answer with a validator, as orders gives it.
+                response
+                    .putHeader("ETag", CATALOG_ETAG)
+                    .putHeader("Cache-Control", "public, max-age=60")
+                    .putHeader("Last-Modified", "Sat, 05 Dec 2026 07:00:00 GMT");
+                if (CATALOG_ETAG.equals(request.getHeader("If-None-Match"))) {
+                  response.setStatusCode(304).end();
+                } else {
+                  response.putHeader("Content-Type", "application/json").end("[]");
+                }
                 return;
               }
               if (path.contains("/flaky/")

@@ -43,7 +43,8 @@ public final class Tessera {
            [--detach]
                     start the whole system (foreground; Ctrl-C or ./tessera down stops it;
                     --detach: in the background, returning once it is ready)
-        status      every component: process id, health; resident memory; consumer lag per group
+        status      every component: process id, health; resident memory; consumer lag per group;
+                    each instance's read caches: reads and hit ratio
         down        stop everything cleanly
         logs NAME [-f]   the log of a component (e.g. orders-1, gateway-1, kafka, connect)
         demo        seed demo users and orders through the gateway (on a running system)
@@ -293,7 +294,70 @@ public final class Tessera {
     ResidentMemory.ofTrees(roots).ifPresent(memory -> out.println("\nmemory: " + memory));
     out.println();
     printLag(state.get("kafka.bootstrap"));
+    printCaches(state);
     return 0;
+  }
+
+  private static final java.util.regex.Pattern MANAGEMENT =
+      java.util.regex.Pattern.compile("Management interface listening on (http://[0-9.:]+)");
+  private static final java.util.regex.Pattern CACHE_GET =
+      java.util.regex.Pattern.compile(
+          "^tessera_cache_gets_total\\{(?=.*cache=\"([^\"]+)\")(?=.*result=\"([^\"]+)\").*\\}"
+              + " ([0-9.eE+-]+)$");
+
+  /**
+   * Per instance and cache (platform/cache): reads since start and the share not read from the
+   * database.
+   */
+  private void printCaches(RunState state) {
+    List<String> lines = new ArrayList<>();
+    for (String app : state.apps()) {
+      String log = state.get("app." + app + ".log");
+      try {
+        java.util.regex.Matcher m = MANAGEMENT.matcher(Files.readString(Path.of(log)));
+        if (!m.find()) {
+          continue;
+        }
+        String metrics =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(m.group(1) + "/q/metrics"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        Map<String, double[]> byCache = new java.util.TreeMap<>(); // cache → {hits, all}
+        for (String line : metrics.split("\n")) {
+          java.util.regex.Matcher g = CACHE_GET.matcher(line);
+          if (g.matches()) {
+            double n = Double.parseDouble(g.group(3));
+            double[] c = byCache.computeIfAbsent(g.group(1), k -> new double[2]);
+            c[1] += n;
+            if (g.group(2).endsWith("hit") || g.group(2).equals("coalesced")) {
+              c[0] += n;
+            }
+          }
+        }
+        byCache.forEach(
+            (cache, c) ->
+                lines.add(
+                    String.format(
+                        "%-16s %-16s %10.0f %s",
+                        app,
+                        cache,
+                        c[1],
+                        c[1] == 0 ? "-" : String.format("%.1f%%", 100 * c[0] / c[1]))));
+      } catch (IOException | RuntimeException e) {
+        // An instance without metrics yet (starting) is left out.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!lines.isEmpty()) {
+      out.printf("%n%-16s %-16s %10s %s%n", "INSTANCE", "CACHE", "READS", "HIT RATIO");
+      lines.forEach(out::println);
+    }
   }
 
   private int dlq(List<String> args) {

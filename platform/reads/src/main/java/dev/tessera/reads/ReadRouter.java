@@ -60,11 +60,25 @@ public class ReadRouter {
 
   /** Runs {@code work} in a session (no transaction) on the server that should serve this read. */
   public <T> Uni<T> read(Function<Mutiny.Session, Uni<T>> work) {
+    return route(work, false);
+  }
+
+  /**
+   * Runs {@code work} on the primary, or on the replica while the primary is down: for a read whose
+   * result outlives the request, such as a cache fill. A replica can be behind the write whose
+   * invalidation just emptied the key, and what it returned would then be kept for the cache's
+   * lifetime, for every reader, tokens or not.
+   */
+  public <T> Uni<T> readLatest(Function<Mutiny.Session, Uni<T>> work) {
+    return route(work, true);
+  }
+
+  private <T> Uni<T> route(Function<Mutiny.Session, Uni<T>> work, boolean latest) {
     return Uni.createFrom()
         .deferred(
             () -> {
               Optional<Lsn> token = token();
-              Choice choice = choose(token);
+              Choice choice = latest ? chooseLatest(token) : choose(token);
               return on(choice, work)
                   .onFailure(failure -> Outages.outage(failure) != null)
                   .recoverWithUni(failure -> fallback(choice, token, work, failure));
@@ -99,6 +113,13 @@ public class ReadRouter {
                 context.putLocal(SERVED_BY, choice.target());
               }
             });
+  }
+
+  private Choice chooseLatest(Optional<Lsn> token) {
+    if (replica.configured() && !replica.primaryUp() && replica.replicaUp()) {
+      return choose(token);
+    }
+    return new Choice(ReadTarget.PRIMARY, "latest");
   }
 
   private Choice choose(Optional<Lsn> token) {

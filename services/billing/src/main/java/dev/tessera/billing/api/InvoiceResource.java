@@ -33,17 +33,23 @@ public class InvoiceResource {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
 
-  private final ReadRouter reads;
+  private final ReadRouter router;
   private final InvoiceRepository invoices;
   private final PaymentRepository payments;
   private final CurrentUser user;
+  private final InvoiceReads reads;
 
   InvoiceResource(
-      ReadRouter reads, InvoiceRepository invoices, PaymentRepository payments, CurrentUser user) {
-    this.reads = reads;
+      ReadRouter router,
+      InvoiceRepository invoices,
+      PaymentRepository payments,
+      CurrentUser user,
+      InvoiceReads reads) {
+    this.router = router;
     this.invoices = invoices;
     this.payments = payments;
     this.user = user;
+    this.reads = reads;
   }
 
   @GET
@@ -53,7 +59,7 @@ public class InvoiceResource {
     UUID userId = user.id();
     int size = limit(limit);
     InvoiceCursor after = cursor == null || cursor.isEmpty() ? null : InvoiceCursor.decode(cursor);
-    return reads.read(
+    return router.read(
         session ->
             invoices
                 .page(
@@ -86,16 +92,31 @@ public class InvoiceResource {
     } catch (IllegalArgumentException e) {
       throw ProblemException.notFound("no such invoice");
     }
-    return reads.read(
+    // Cached with its owner; anyone else's read gets the 404 of a missing invoice.
+    return reads
+        .owned(invoiceId, userId, () -> load(invoiceId))
+        .map(
+            invoice -> {
+              if (invoice == null) {
+                throw ProblemException.notFound("no such invoice");
+              }
+              return invoice;
+            });
+  }
+
+  /**
+   * The invoice with its lines and refund, and its owner; {@code null} if there is none. From the
+   * primary: the cache keeps it for every reader ({@link ReadRouter#readLatest}).
+   */
+  private Uni<InvoiceReads.CachedInvoice> load(UUID invoiceId) {
+    return router.readLatest(
         session ->
-            invoices
-                .findOwned(session, invoiceId, userId)
+            session
+                .find(InvoiceEntity.class, invoiceId)
                 .chain(
                     invoice -> {
                       if (invoice == null) {
-                        // Another user's invoice looks exactly like a missing one.
-                        return Uni.createFrom()
-                            .failure(ProblemException.notFound("no such invoice"));
+                        return Uni.createFrom().nullItem();
                       }
                       return payments
                           .lines(session, invoice.paymentId)
@@ -105,8 +126,12 @@ public class InvoiceResource {
                                       .refunds(session, List.of(invoice.paymentId))
                                       .map(
                                           refunds ->
-                                              view(
-                                                  invoice, lines, refunds.get(invoice.paymentId))));
+                                              new InvoiceReads.CachedInvoice(
+                                                  invoice.userId,
+                                                  view(
+                                                      invoice,
+                                                      lines,
+                                                      refunds.get(invoice.paymentId)))));
                     }));
   }
 

@@ -69,6 +69,7 @@ public class PaymentProcessor {
   private final RetryPolicy policy;
   private final MeterRegistry meters;
   private final Vertx vertx;
+  private final InvoiceChanges invoiceChanges;
 
   // Claimed payments whose settlement runs now, with the lease their claim set: what a stop must
   // finish or hand back (drain).
@@ -83,7 +84,8 @@ public class PaymentProcessor {
       PaymentProvider provider,
       BillingConfig config,
       MeterRegistry meters,
-      Vertx vertx) {
+      Vertx vertx,
+      InvoiceChanges invoiceChanges) {
     this.sessionFactory = sessionFactory;
     this.payments = payments;
     this.invoices = invoices;
@@ -92,6 +94,7 @@ public class PaymentProcessor {
     this.config = config;
     this.meters = meters;
     this.vertx = vertx;
+    this.invoiceChanges = invoiceChanges;
     this.policy =
         new RetryPolicy(
             config.payments().initialBackoff(),
@@ -433,6 +436,8 @@ public class PaymentProcessor {
         .deferred(() -> provider.refund(request))
         .emitOn(context)
         .chain(result -> recordRefund(payment.id(), result))
+        // Committed: the invoice now shows the refund on every instance.
+        .call(() -> invoiceChanges.paymentRefunded(payment.id()))
         .onFailure()
         .recoverWithUni(
             failure -> {

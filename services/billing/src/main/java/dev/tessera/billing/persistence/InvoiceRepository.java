@@ -32,13 +32,6 @@ public class InvoiceRepository {
     return session.persist(invoice).chain(session::flush);
   }
 
-  /** The invoice, if it belongs to {@code userId}; else null. */
-  public Uni<InvoiceEntity> findOwned(Mutiny.Session session, UUID id, UUID userId) {
-    return session
-        .find(InvoiceEntity.class, id)
-        .map(invoice -> invoice != null && invoice.userId.equals(userId) ? invoice : null);
-  }
-
   /** The invoice of a payment, or null. */
   public Uni<InvoiceEntity> findByPayment(Mutiny.Session session, UUID paymentId) {
     return session

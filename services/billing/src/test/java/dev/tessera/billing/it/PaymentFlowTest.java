@@ -201,6 +201,22 @@ class PaymentFlowTest {
     OrderPlaced order = order(userId);
     produce(order);
     await().atMost(DEADLINE).until(() -> "SUCCEEDED".equals(paymentStatus(order.orderId())));
+    // Read (and so cached) before the refund: the refund must still show once it commits.
+    UUID paidInvoice =
+        (UUID)
+            Billing.query(
+                    "select i.id from invoice i join payment p on p.id = i.payment_id"
+                        + " where p.order_id = ?",
+                    order.orderId())
+                .get(0)
+                .get("id");
+    given()
+        .auth()
+        .oauth2(token(userId))
+        .get("/api/billing/invoices/{id}", paidInvoice)
+        .then()
+        .statusCode(200)
+        .body("refund", nullValue());
 
     String cancelId = UUID.randomUUID().toString();
     produce(cancelId, cancelled(order));

@@ -301,11 +301,12 @@ public class Accounts {
   }
 
   /**
-   * The user's profile for an API read ({@code GET /users/me}): on the replica when it is fresh
-   * enough for the caller (platform/reads). Write paths use {@link #profile}, on the primary.
+   * The user's profile for the cache of {@code GET /users/me}: on the primary, or on the replica
+   * while the primary is down ({@link dev.tessera.reads.ReadRouter#readLatest}: a lagging replica's
+   * copy could predate the rename that emptied the cache, and would be kept for every reader).
    */
-  public Uni<UserEntity> profileForRead(UUID userId) {
-    return reads.read(session -> store.findUser(session, userId)).map(Accounts::exists);
+  public Uni<UserEntity> profileToCache(UUID userId) {
+    return reads.readLatest(session -> store.findUser(session, userId)).map(Accounts::exists);
   }
 
   /** Changes the display name. */

@@ -1,5 +1,8 @@
 package dev.tessera.identity.api;
 
+import dev.tessera.cache.Caches;
+import dev.tessera.cache.TieredCache;
+import dev.tessera.identity.accounts.AccountException;
 import dev.tessera.identity.accounts.Accounts;
 import dev.tessera.identity.api.Dtos.PasswordChange;
 import dev.tessera.identity.api.Dtos.ProfileUpdate;
@@ -34,10 +37,14 @@ public class UserResource {
 
   private final Accounts accounts;
   private final JsonWebToken jwt;
+  // The caller's profile (platform/cache): keyed by the token's subject, so nobody reads another's;
+  // forgotten on every instance once a rename commits.
+  private final TieredCache<UserView> profiles;
 
-  UserResource(Accounts accounts, JsonWebToken jwt) {
+  UserResource(Accounts accounts, JsonWebToken jwt, Caches caches) {
     this.accounts = accounts;
     this.jwt = jwt;
+    this.profiles = caches.create("profile", UserView.class);
   }
 
   /** Signs up: {@code 201} with the user and its location; a taken e-mail is {@code 409}. */
@@ -59,7 +66,23 @@ public class UserResource {
   @Path("/me")
   @Authenticated
   public Uni<UserView> me() {
-    return accounts.profileForRead(caller()).map(UserResource::view);
+    UUID caller = caller();
+    return profiles
+        .get(
+            caller.toString(),
+            () ->
+                accounts
+                    .profileToCache(caller)
+                    .map(UserResource::view)
+                    .onFailure(AccountException.class)
+                    .recoverWithNull())
+        .map(
+            view -> {
+              if (view == null) {
+                throw new AccountException(AccountException.Kind.USER_NOT_FOUND, "no such user");
+              }
+              return view;
+            });
   }
 
   /** Changes the caller's display name. */
@@ -67,8 +90,10 @@ public class UserResource {
   @Path("/me")
   @Authenticated
   public Uni<UserView> update(ProfileUpdate update) {
+    UUID caller = caller();
     return accounts
-        .rename(caller(), update == null ? null : update.displayName())
+        .rename(caller, update == null ? null : update.displayName())
+        .call(renamed -> profiles.invalidate(caller.toString()))
         .map(UserResource::view);
   }
 

@@ -40,10 +40,12 @@ public class NotificationResource {
 
   private final NotificationQueries queries;
   private final CurrentUser user;
+  private final UnreadCounts unread;
 
-  NotificationResource(NotificationQueries queries, CurrentUser user) {
+  NotificationResource(NotificationQueries queries, CurrentUser user, UnreadCounts unread) {
     this.queries = queries;
     this.user = user;
+    this.unread = unread;
   }
 
   @GET
@@ -89,6 +91,13 @@ public class NotificationResource {
             });
   }
 
+  @GET
+  @Path("/unread-count")
+  @Operation(summary = "How many of the caller's notifications are unread (a badge to poll)")
+  public Uni<UnreadCount> unreadCount() {
+    return unread.of(user.id());
+  }
+
   @POST
   @Path("/{id}/read")
   @Operation(summary = "Marks a notification read; marking it again changes nothing")
@@ -99,8 +108,11 @@ public class NotificationResource {
     } catch (IllegalArgumentException e) {
       throw ProblemException.notFound("No such notification.");
     }
+    UUID userId = user.id();
     return queries
-        .markRead(user.id(), notificationId)
+        .markRead(userId, notificationId)
+        // Committed: the cached unread count is out of date on every instance.
+        .call(found -> found ? unread.changed(userId) : Uni.createFrom().voidItem())
         .map(
             found -> {
               if (!found) {

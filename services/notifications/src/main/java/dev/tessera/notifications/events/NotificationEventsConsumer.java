@@ -1,7 +1,11 @@
 package dev.tessera.notifications.events;
 
+import dev.tessera.contracts.EventCodec;
+import dev.tessera.contracts.EventHeaders;
+import dev.tessera.contracts.EventType;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.IntegrationEvent;
+import dev.tessera.contracts.InvalidEventException;
 import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.eventing.inbox.EventHandlers;
@@ -13,7 +17,10 @@ import dev.tessera.notifications.email.EmailSender;
 import dev.tessera.notifications.persistence.NotificationStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -31,6 +38,7 @@ public class NotificationEventsConsumer {
   private final IdempotentConsumer consumer;
   private final NotificationStore store;
   private final EmailSender sender;
+  private final UnreadChanges unread;
 
   private final EventHandlers identityHandlers =
       EventHandlers.consumer(CONSUMER)
@@ -51,10 +59,14 @@ public class NotificationEventsConsumer {
           .build();
 
   NotificationEventsConsumer(
-      IdempotentConsumer consumer, NotificationStore store, EmailSender sender) {
+      IdempotentConsumer consumer,
+      NotificationStore store,
+      EmailSender sender,
+      UnreadChanges unread) {
     this.consumer = consumer;
     this.store = store;
     this.sender = sender;
+    this.unread = unread;
     consumer.register(identityHandlers);
     consumer.register(orderHandlers);
     consumer.register(paymentHandlers);
@@ -62,17 +74,47 @@ public class NotificationEventsConsumer {
 
   @Incoming("identity-events")
   Uni<Void> onIdentityEvent(ConsumerRecord<String, String> record) {
-    return consumer.process(record, identityHandlers).invoke(sender::sendDueSoon);
+    return consumer
+        .process(record, identityHandlers)
+        .call(() -> forgetUnreadCount(record))
+        .invoke(sender::sendDueSoon);
   }
 
   @Incoming("orders-events")
   Uni<Void> onOrderEvent(ConsumerRecord<String, String> record) {
-    return consumer.process(record, orderHandlers).invoke(sender::sendDueSoon);
+    return consumer
+        .process(record, orderHandlers)
+        .call(() -> forgetUnreadCount(record))
+        .invoke(sender::sendDueSoon);
   }
 
   @Incoming("billing-events")
   Uni<Void> onPaymentEvent(ConsumerRecord<String, String> record) {
-    return consumer.process(record, paymentHandlers).invoke(sender::sendDueSoon);
+    return consumer
+        .process(record, paymentHandlers)
+        .call(() -> forgetUnreadCount(record))
+        .invoke(sender::sendDueSoon);
+  }
+
+  /** Once a notification is committed, its user's cached unread count is forgotten everywhere. */
+  private Uni<Void> forgetUnreadCount(ConsumerRecord<String, String> record) {
+    Header header = record.headers().lastHeader(EventHeaders.EVENT_TYPE);
+    Optional<EventType<?>> type =
+        header == null
+            ? Optional.empty()
+            : EventTypes.byName(new String(header.value(), StandardCharsets.UTF_8));
+    if (type.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    try {
+      IntegrationEvent event = EventCodec.fromJson(record.value(), type.get().javaType());
+      return EventMapping.draftFor(event)
+          .map(draft -> unread.changed(draft.userId()))
+          .orElseGet(() -> Uni.createFrom().voidItem());
+    } catch (InvalidEventException e) {
+      // Not applied either: nothing changed.
+      return Uni.createFrom().voidItem();
+    }
   }
 
   private Uni<Void> onUserRegistered(Mutiny.Session session, ReceivedEvent<UserRegistered> event) {

@@ -59,6 +59,22 @@ public class NotificationQueries {
   }
 
   /**
+   * How many notifications of {@code userId} are unread (the partial index serves it), for the
+   * cache: on the primary ({@link ReadRouter#readLatest}).
+   */
+  public Uni<Long> unreadCount(UUID userId) {
+    return reads.readLatest(
+        session ->
+            session
+                .createSelectionQuery(
+                    "select count(*) from NotificationEntity n"
+                        + " where n.userId = :userId and n.readAt is null",
+                    Long.class)
+                .setParameter("userId", userId)
+                .getSingleResult());
+  }
+
+  /**
    * Marks a notification of {@code userId} read (again: no change); false when {@code userId} has
    * no notification {@code id}.
    */

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -48,45 +49,58 @@ import org.hibernate.reactive.mutiny.Mutiny;
 @Tag(name = "orders")
 public class OrdersResource {
 
+  /** How long an HTTP cache may keep the catalog without revalidating it. */
+  static final int CATALOG_MAX_AGE_SECONDS = 60;
+
   private final Mutiny.SessionFactory sessionFactory;
-  private final ReadRouter reads;
+  private final ReadRouter router;
   private final OrderRepository orders;
   private final ProductCatalog catalog;
   private final OrderPlacement placement;
   private final OrderEvents events;
   private final OrdersConfig config;
+  private final OrderReads reads;
+  private final CatalogValidators catalogValidators;
   private final JsonWebToken token;
 
   OrdersResource(
       Mutiny.SessionFactory sessionFactory,
-      ReadRouter reads,
+      ReadRouter router,
       OrderRepository orders,
       ProductCatalog catalog,
       OrderPlacement placement,
       OrderEvents events,
       OrdersConfig config,
+      OrderReads reads,
+      CatalogValidators catalogValidators,
       JsonWebToken token) {
     this.sessionFactory = sessionFactory;
-    this.reads = reads;
+    this.router = router;
     this.orders = orders;
     this.catalog = catalog;
     this.placement = placement;
     this.events = events;
     this.config = config;
+    this.reads = reads;
+    this.catalogValidators = catalogValidators;
     this.token = token;
   }
 
   @GET
   @Path("catalog")
   @PermitAll
-  @Operation(summary = "The products that can be ordered; public, cacheable for a minute")
+  @Operation(
+      summary =
+          "The products that can be ordered; public, cacheable for a minute, with an ETag and"
+              + " Last-Modified (If-None-Match answers 304)")
   @APIResponse(
       responseCode = "200",
       content =
           @Content(
               schema = @Schema(type = SchemaType.ARRAY, implementation = ProductResponse.class)))
-  public Uni<Response> catalog() {
-    return reads
+  @APIResponse(responseCode = "304", description = "The client's copy (If-None-Match) is current")
+  public Uni<Response> catalog(@HeaderParam("If-None-Match") String ifNoneMatch) {
+    return router
         .read(catalog::bySku)
         .map(
             products ->
@@ -99,11 +113,20 @@ public class OrdersResource {
                                 new MoneyResponse(p.price().amount(), p.price().currency())))
                     .toList())
         .map(
-            body ->
-                Response.ok(body)
-                    // The catalog changes only with a migration: a CDN may cache it briefly.
-                    .header("Cache-Control", "public, max-age=60")
-                    .build());
+            body -> {
+              CatalogValidators.Validators validators = catalogValidators.of(body);
+              Response.ResponseBuilder answer =
+                  CatalogValidators.matches(ifNoneMatch, validators.etag())
+                      ? Response.notModified()
+                      : Response.ok(body);
+              return answer
+                  // The catalog changes only with a migration: a CDN (or the gateway) may keep
+                  // it briefly, and revalidate it with the ETag after that.
+                  .header("Cache-Control", "public, max-age=" + CATALOG_MAX_AGE_SECONDS)
+                  .header("ETag", validators.etag())
+                  .lastModified(java.util.Date.from(validators.lastModified()))
+                  .build();
+            });
   }
 
   @POST
@@ -131,8 +154,15 @@ public class OrdersResource {
               + " characters.",
           List.of(new Problem.FieldError("Idempotency-Key", "must have 1 to 255 characters")));
     }
+    UUID userId = userId();
     return placement
-        .place(userId(), idempotencyKey, request)
+        .place(userId, idempotencyKey, request)
+        // Committed: the user's first page (and a "not found" of this id) are out of date.
+        .call(
+            placed ->
+                placed.replayed()
+                    ? Uni.createFrom().voidItem()
+                    : reads.changed(placed.orderId(), userId))
         .map(
             placed -> {
               var response =
@@ -159,9 +189,8 @@ public class OrdersResource {
   public Uni<OrderResponse> get(@PathParam("id") String id) {
     UUID orderId = orderId(id);
     UUID userId = userId();
-    return reads
-        .read(session -> orders.findOwned(session, orderId, userId))
-        .map(order -> OrderResponse.of(requireFound(order, id)));
+    // Cached with its owner; anyone else's read gets the 404 of a missing order.
+    return reads.owned(orderId, userId).map(order -> requireFound(order, id));
   }
 
   @GET
@@ -187,17 +216,26 @@ public class OrdersResource {
     int pageSize = limit(limit);
     Optional<OrderCursor> after = cursor(cursor);
     UUID userId = userId();
-    return reads
-        .read(session -> orders.page(session, userId, statusFilter, after, pageSize + 1))
-        .map(
-            found -> {
-              boolean more = found.size() > pageSize;
-              List<OrderEntity> page = more ? found.subList(0, pageSize) : found;
-              OrderEntity last = page.isEmpty() ? null : page.get(page.size() - 1);
-              return new OrderPage(
-                  page.stream().map(OrderResponse::of).toList(),
-                  more ? new OrderCursor(last.createdAt, last.id).encode() : null);
-            });
+    Function<Mutiny.Session, Uni<List<OrderEntity>>> query =
+        session -> orders.page(session, userId, statusFilter, after, pageSize + 1);
+    if (statusFilter.isEmpty() && after.isEmpty() && pageSize == config.pages().defaultLimit()) {
+      // The first page as a client shows it: the hot read, cached until an order of it changes.
+      // Loaded from the primary: the cache keeps it for every reader (ReadRouter#readLatest).
+      return reads.firstPage(userId, () -> page(router.readLatest(query), pageSize));
+    }
+    return page(router.read(query), pageSize);
+  }
+
+  private static Uni<OrderPage> page(Uni<List<OrderEntity>> query, int pageSize) {
+    return query.map(
+        found -> {
+          boolean more = found.size() > pageSize;
+          List<OrderEntity> page = more ? found.subList(0, pageSize) : found;
+          OrderEntity last = page.isEmpty() ? null : page.get(page.size() - 1);
+          return new OrderPage(
+              page.stream().map(OrderResponse::of).toList(),
+              more ? new OrderCursor(last.createdAt, last.id).encode() : null);
+        });
   }
 
   @POST
@@ -212,24 +250,26 @@ public class OrdersResource {
   public Uni<OrderResponse> cancel(@PathParam("id") String id) {
     UUID orderId = orderId(id);
     UUID userId = userId();
-    return sessionFactory.withTransaction(
-        session ->
-            orders
-                .findOwned(session, orderId, userId)
-                .chain(
-                    found -> {
-                      OrderEntity order = requireFound(found, id);
-                      // IllegalTransitionException (already cancelled) becomes a 409 problem.
-                      order.cancel(
-                          CancellationReason.CUSTOMER_REQUEST,
-                          Instant.now().truncatedTo(ChronoUnit.MICROS));
-                      return events
-                          .cancelled(session, order)
-                          // Flushed here so that a concurrent change (the version check) fails
-                          // before the response is built.
-                          .chain(session::flush)
-                          .map(ignored -> OrderResponse.of(order));
-                    }));
+    return sessionFactory
+        .withTransaction(
+            session ->
+                orders
+                    .findOwned(session, orderId, userId)
+                    .chain(
+                        found -> {
+                          OrderEntity order = requireFound(found, id);
+                          // IllegalTransitionException (already cancelled) becomes a 409 problem.
+                          order.cancel(
+                              CancellationReason.CUSTOMER_REQUEST,
+                              Instant.now().truncatedTo(ChronoUnit.MICROS));
+                          return events
+                              .cancelled(session, order)
+                              // Flushed here so that a concurrent change (the version check) fails
+                              // before the response is built.
+                              .chain(session::flush)
+                              .map(ignored -> OrderResponse.of(order));
+                        }))
+        .call(cancelled -> reads.changed(orderId, userId));
   }
 
   private UUID userId() {
@@ -249,7 +289,7 @@ public class OrdersResource {
     }
   }
 
-  private static OrderEntity requireFound(OrderEntity order, String id) {
+  private static <T> T requireFound(T order, String id) {
     if (order == null) {
       throw ProblemException.notFound("No order " + id + ".");
     }

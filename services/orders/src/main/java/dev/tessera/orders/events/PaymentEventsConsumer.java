@@ -1,6 +1,9 @@
 package dev.tessera.orders.events;
 
+import dev.tessera.contracts.EventCodec;
+import dev.tessera.contracts.EventHeaders;
 import dev.tessera.contracts.EventTypes;
+import dev.tessera.contracts.InvalidEventException;
 import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.eventing.inbox.EventHandlers;
@@ -15,12 +18,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
@@ -44,6 +49,7 @@ public class PaymentEventsConsumer {
 
   private final IdempotentConsumer consumer;
   private final OrderEvents events;
+  private final OrderChanges reads;
   private final MeterRegistry meters;
   private final EventHandlers handlers =
       EventHandlers.consumer(CONSUMER)
@@ -51,8 +57,10 @@ public class PaymentEventsConsumer {
           .on(EventTypes.PAYMENT_FAILED, this::onPaymentFailed)
           .build();
 
-  PaymentEventsConsumer(IdempotentConsumer consumer, OrderEvents events, MeterRegistry meters) {
+  PaymentEventsConsumer(
+      IdempotentConsumer consumer, OrderEvents events, OrderChanges reads, MeterRegistry meters) {
     this.consumer = consumer;
+    this.reads = reads;
     this.events = events;
     this.meters = meters;
     consumer.register(handlers);
@@ -60,7 +68,26 @@ public class PaymentEventsConsumer {
 
   @Incoming("billing-events")
   Uni<Void> onBillingEvent(ConsumerRecord<String, String> record) {
-    return consumer.process(record, handlers);
+    // Once the change has committed, every instance forgets the order's cached reads.
+    return consumer.process(record, handlers).call(() -> forgetChangedOrder(record));
+  }
+
+  private Uni<Void> forgetChangedOrder(ConsumerRecord<String, String> record) {
+    Header header = record.headers().lastHeader(EventHeaders.EVENT_TYPE);
+    String type = header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    try {
+      if (EventTypes.PAYMENT_SUCCEEDED.name().equals(type)) {
+        PaymentSucceeded payment = EventCodec.fromJson(record.value(), PaymentSucceeded.class);
+        return reads.changed(payment.orderId(), payment.userId());
+      }
+      if (EventTypes.PAYMENT_FAILED.name().equals(type)) {
+        PaymentFailed payment = EventCodec.fromJson(record.value(), PaymentFailed.class);
+        return reads.changed(payment.orderId(), payment.userId());
+      }
+    } catch (InvalidEventException e) {
+      // Applied it could not have been either.
+    }
+    return Uni.createFrom().voidItem();
   }
 
   private Uni<Void> onPaymentSucceeded(

@@ -36,16 +36,19 @@ public class SagaDeadline {
 
   private final Mutiny.SessionFactory sessionFactory;
   private final OrderEvents events;
+  private final OrderChanges changes;
   private final OrdersConfig config;
   private final MeterRegistry meters;
 
   SagaDeadline(
       Mutiny.SessionFactory sessionFactory,
       OrderEvents events,
+      OrderChanges changes,
       OrdersConfig config,
       MeterRegistry meters) {
     this.sessionFactory = sessionFactory;
     this.events = events;
+    this.changes = changes;
     this.config = config;
     this.meters = meters;
     // Exists at 0 from the start: the order-confirmation SLI counts timeouts as bad events, and a
@@ -82,6 +85,16 @@ public class SagaDeadline {
                     .setParameter("limit", config.saga().batchSize())
                     .getResultList()
                     .chain(overdue -> cancel(session, overdue, now)))
+        // Committed: every instance forgets what it cached of these orders.
+        .call(
+            cancelled ->
+                cancelled.isEmpty()
+                    ? Uni.createFrom().voidItem()
+                    : Uni.join()
+                        .all(cancelled.stream().map(o -> changes.changed(o.id, o.userId)).toList())
+                        .andCollectFailures()
+                        .replaceWithVoid())
+        .map(List::size)
         .invoke(
             cancelled -> {
               if (cancelled > 0) {
@@ -92,9 +105,10 @@ public class SagaDeadline {
             });
   }
 
-  private Uni<Integer> cancel(Mutiny.Session session, List<OrderEntity> overdue, Instant now) {
+  private Uni<List<OrderEntity>> cancel(
+      Mutiny.Session session, List<OrderEntity> overdue, Instant now) {
     if (overdue.isEmpty()) {
-      return Uni.createFrom().item(0);
+      return Uni.createFrom().item(List.of());
     }
     // One at a time: a Hibernate Reactive session runs one operation at once.
     return Multi.createFrom()
@@ -107,6 +121,6 @@ public class SagaDeadline {
             })
         .collect()
         .last()
-        .replaceWith(overdue.size());
+        .replaceWith(overdue);
   }
 }
