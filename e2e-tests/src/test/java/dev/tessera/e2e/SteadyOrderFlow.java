@@ -56,6 +56,7 @@ final class SteadyOrderFlow implements AutoCloseable {
   private final ExecutorService clients = Executors.newFixedThreadPool(IN_FLIGHT);
   private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
   private final Map<String, String> acceptedInPhase = new ConcurrentHashMap<>();
+  private final Map<String, java.time.Instant> firstAcceptedInPhase = new ConcurrentHashMap<>();
   private final Map<String, Map<Integer, AtomicInteger>> answers = new ConcurrentHashMap<>();
   private final List<String> faultyAnswers = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger skipped = new AtomicInteger();
@@ -73,7 +74,7 @@ final class SteadyOrderFlow implements AutoCloseable {
 
   /** Signs up the users and starts placing orders at once. */
   static SteadyOrderFlow start(GatewayClient gateway) {
-    SteadyOrderFlow flow = new SteadyOrderFlow(gateway, new OrderSagaIT().firstSku());
+    SteadyOrderFlow flow = new SteadyOrderFlow(gateway, firstSku(gateway));
     for (int i = 0; i < USERS; i++) {
       String name = "Steady " + (i + 1);
       // Setting up is not under test: a previous test's recovery may still be slowing identity.
@@ -86,6 +87,13 @@ final class SteadyOrderFlow implements AutoCloseable {
     flow.running = true;
     flow.ticker.scheduleAtFixedRate(flow::tick, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
     return flow;
+  }
+
+  /** The catalog's first SKU, read through {@code gateway} (not the shared system's: its own). */
+  private static String firstSku(GatewayClient gateway) {
+    Response catalog = gateway.get("/api/orders/catalog", null);
+    assertThat(catalog.status()).isEqualTo(200);
+    return GatewayClient.items(catalog.body()).get(0).get("sku").asText();
   }
 
   /** Labels the answers and orders from now on, e.g. {@code "kafka down"}. */
@@ -139,6 +147,11 @@ final class SteadyOrderFlow implements AutoCloseable {
   /** Every order the gateway answered {@code 201} for, with the phase it was accepted in. */
   Map<String, String> accepted() {
     return Map.copyOf(acceptedInPhase);
+  }
+
+  /** When the first order sent in {@code phase} was answered {@code 201}, if one was. */
+  java.util.Optional<java.time.Instant> firstAcceptedIn(String phase) {
+    return java.util.Optional.ofNullable(firstAcceptedInPhase.get(phase));
   }
 
   /**
@@ -212,6 +225,7 @@ final class SteadyOrderFlow implements AutoCloseable {
       status = response.status();
       if (status == 201) {
         acceptedInPhase.put(response.body().get("id").asText(), phaseAtSend);
+        firstAcceptedInPhase.putIfAbsent(phaseAtSend, java.time.Instant.now());
       } else if (status == 503
           ? response.header("Retry-After") == null
           : status >= 500 && status != 504) {

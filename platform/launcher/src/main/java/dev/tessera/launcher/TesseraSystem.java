@@ -151,6 +151,105 @@ public final class TesseraSystem implements AutoCloseable {
   }
 
   /**
+   * Fails PostgreSQL over to its standby, as an operator would after losing the primary's node:
+   * SIGKILL to the primary (if it still runs), {@code pg_promote} on the standby; checks that every
+   * publishing service's outbox slot is on the promoted server (the standby kept a synchronized
+   * copy of each failover slot); points every outbox connector at the new primary, where Debezium
+   * resumes from its committed offset; and restarts every instance of every domain service with
+   * datasources on the new primary (a Quarkus datasource's URL is fixed at start). The gateway is
+   * untouched. Afterwards the system runs without a standby: reads go to the primary.
+   *
+   * <p>Refuses to restart anything when a slot is missing: a service would create a fresh one at
+   * the current WAL position, and the events committed since the connector last read would be lost
+   * without a trace.
+   *
+   * @return how long the failover took, from the kill until every service was ready again
+   */
+  public synchronized Duration failover() {
+    long start = System.nanoTime();
+    progress.accept("failing over: killing the PostgreSQL primary, promoting the standby…");
+    servers.failover();
+    progress.accept(
+        "standby promoted in "
+            + seconds(System.nanoTime() - start)
+            + "; now the primary on port "
+            + servers.postgres().port());
+    List<String> missing =
+        EventTypes.publishers().stream()
+            .map(service -> new OutboxConnector(service).slotName())
+            .filter(slot -> !slotUsable(slot))
+            .toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "the promoted standby has no usable copy of the outbox slots "
+              + missing
+              + ": their events since the last synchronization would be lost; services and"
+              + " connectors left as they were (docs/failure-model.md says how to recover)");
+    }
+    for (String service : EventTypes.publishers()) {
+      OutboxConnector connector = new OutboxConnector(service);
+      Credentials owner = databaseOwner(service);
+      servers
+          .connect()
+          .createOrUpdateConnector(
+              connector.name(),
+              connector.config(
+                  new OutboxConnector.Database(
+                      servers.postgres().hostForConnect(),
+                      servers.postgres().portForConnect(),
+                      service,
+                      owner.username(),
+                      owner.password())));
+    }
+    progress.accept("outbox connectors pointed at the new primary; restarting the services…");
+    List<CompletableFuture<Void>> restarts = new ArrayList<>();
+    for (Services.Service service : Services.DOMAIN) {
+      Credentials owner = databaseOwner(service.name());
+      List<AppProcess> old = instances.get(service.name());
+      List<AppProcess> fresh = new ArrayList<>();
+      for (int i = 0; i < old.size(); i++) {
+        fresh.add(app(service, i, owner));
+      }
+      instances.put(service.name(), fresh);
+      restarts.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < fresh.size(); i++) {
+                  old.get(i).stop(STOP_GRACE);
+                  fresh.get(i).start();
+                }
+                for (AppProcess process : fresh) {
+                  process.awaitHealthy("/q/health/ready", START_TIMEOUT);
+                }
+              }));
+    }
+    join(restarts);
+    for (String service : EventTypes.publishers()) {
+      String connector = new OutboxConnector(service).name();
+      servers.connect().awaitConnectorRunning(connector, Duration.ofSeconds(60));
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    progress.accept("failed over in " + seconds(took.toNanos()));
+    return took;
+  }
+
+  /** Whether the primary has logical slot {@code slot}, not invalidated. */
+  private boolean slotUsable(String slot) {
+    try (Connection c = servers.postgres().connectAsSuperuser("postgres");
+        PreparedStatement p =
+            c.prepareStatement(
+                "select 1 from pg_replication_slots where slot_name = ? and slot_type = 'logical'"
+                    + " and not temporary and invalidation_reason is null")) {
+      p.setString(1, slot);
+      try (var r = p.executeQuery()) {
+        return r.next();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the promoted server's slots", e);
+    }
+  }
+
+  /**
    * Removes a connector that data kept from an earlier run may still hold, and its replication
    * slot, which would otherwise keep every WAL segment from then on.
    */

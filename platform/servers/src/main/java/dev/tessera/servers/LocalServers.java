@@ -27,8 +27,12 @@ public final class LocalServers implements Servers {
   private final Path root;
   private final boolean keepData;
   private final boolean rootCreatedHere;
-  private final LocalPostgres postgres;
-  private final LocalPostgres standby;
+  private volatile LocalPostgres postgres;
+  private volatile LocalPostgres standby;
+
+  /** Primaries replaced by a {@link #failover()}: closed (and their data kept or not) on close. */
+  private final List<LocalPostgres> formerPrimaries = new ArrayList<>();
+
   private final LocalKafka kafka;
   private final LocalKafkaConnect connect;
   private final LocalRedis redis;
@@ -213,6 +217,39 @@ public final class LocalServers implements Servers {
     return smtp;
   }
 
+  /**
+   * Fails over to the standby, as after the loss of the primary's node: SIGKILL to the primary
+   * (unless it is down already), {@code pg_promote} on the standby, which from then on is {@link
+   * #postgres()} (on its own port), with no standby. The primary's failover logical slots, which
+   * the standby kept synchronized, are usable logical slots on the promoted server; whoever
+   * connects to the database (services, Connect) must be pointed at its new address.
+   *
+   * @return the new primary
+   * @throws IllegalStateException when there is no running standby to promote
+   */
+  public synchronized LocalPostgres failover() {
+    LocalPostgres promoted = standby;
+    if (promoted == null || !promoted.isRunning()) {
+      throw new IllegalStateException("no running standby to fail over to");
+    }
+    LocalPostgres failed = postgres;
+    if (failed.isRunning()) {
+      failed.kill();
+    }
+    promoted.promote();
+    synchronized (formerPrimaries) {
+      formerPrimaries.add(failed);
+    }
+    postgres = promoted;
+    standby = null;
+    LOG.log(
+        Level.INFO,
+        "failed over from postgres on port {0} to the promoted standby on port {1}",
+        failed.port(),
+        promoted.port());
+    return promoted;
+  }
+
   /** The directory that holds every server's data. */
   public Path root() {
     return root;
@@ -235,9 +272,14 @@ public final class LocalServers implements Servers {
     List<RuntimeException> failures = new ArrayList<>();
     // Connect first: it commits its offsets to Kafka on the way down.
     closeQuietly(connect, failures);
+    LocalPostgres standby = this.standby;
     if (standby != null) {
       closeQuietly(standby, failures);
     }
+    synchronized (formerPrimaries) {
+      formerPrimaries.forEach(former -> closeQuietly(former, failures));
+    }
+    LocalPostgres postgres = this.postgres;
     CompletableFuture<Void> others =
         CompletableFuture.allOf(
             CompletableFuture.runAsync(() -> closeQuietly(kafka, failures)),
