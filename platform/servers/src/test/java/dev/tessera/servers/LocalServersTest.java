@@ -118,6 +118,17 @@ class LocalServersTest {
   }
 
   @Test
+  void a_failover_without_a_standby_is_refused_and_leaves_the_primary_running() {
+    LocalPostgres primary = servers.postgres();
+
+    assertThatThrownBy(servers::failover)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no running standby");
+    assertThat(servers.postgres()).isSameAs(primary);
+    assertThat(primary.isRunning()).isTrue();
+  }
+
+  @Test
   void redis_answers_ping() throws Exception {
     try (Socket socket = new Socket(servers.redis().host(), servers.redis().port())) {
       OutputStream out = socket.getOutputStream();
