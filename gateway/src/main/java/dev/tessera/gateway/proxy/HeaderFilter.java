@@ -26,7 +26,10 @@ public final class HeaderFilter {
           "transfer-encoding",
           "upgrade");
 
-  // Set by the gateway itself (or the HTTP client) for the upstream hop.
+  // Set by the gateway itself (or the HTTP client) for the upstream hop. The trace context too: the
+  // gateway's client span injects its own traceparent (continuing the client's trace), and a copy
+  // of
+  // the client's would reach the service as a second, conflicting value.
   private static final Set<String> REPLACED_ON_REQUEST =
       Set.of(
           "host",
@@ -38,7 +41,9 @@ public final class HeaderFilter {
           "x-forwarded-prefix",
           "x-real-ip",
           "forwarded",
-          "x-request-id");
+          "x-request-id",
+          "traceparent",
+          "tracestate");
 
   private static final Set<String> IDENTITY_HEADERS =
       Set.of(
