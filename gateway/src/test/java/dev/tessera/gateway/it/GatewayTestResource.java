@@ -61,8 +61,10 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     config.put("tessera.gateway.rate-limit.groups.auth.refill-per-second", "1000");
     // Every test client shares 127.0.0.1 and the token tests fail many on purpose; the flood test
     // sends from addresses of its own (loopback is a trusted proxy, so X-Forwarded-For counts).
-    config.put("tessera.gateway.rate-limit.groups.auth-failures.capacity", "60");
-    config.put("tessera.gateway.rate-limit.groups.auth-failures.refill-per-second", "0.5");
+    // Refilled slowly (one every 20 s): the flood test's good token, sent right after its last
+    // 429, must not find a token refilled meanwhile (at one every 2 s, CI under load did).
+    config.put("tessera.gateway.rate-limit.groups.auth-failures.capacity", "200");
+    config.put("tessera.gateway.rate-limit.groups.auth-failures.refill-per-second", "0.05");
     config.put("tessera.gateway.trusted-proxies", "127.0.0.1/32");
     config.put("tessera.gateway.body-read-timeout", "2S");
     // Far longer than in production: a revocation that reaches a cached token here can only have
