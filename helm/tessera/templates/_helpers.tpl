@@ -300,3 +300,32 @@ Call with (dict "root" $ "component" "orders").
 - name: TESSERA_MIGRATIONS_WAIT
   value: {{ $root.Values.migrations.waitSeconds | quote }}
 {{- end }}
+
+{{/*
+Kafka Exporter's topic and group filters: Tessera's event topics and their dead-letter topics, and
+Tessera's consumer groups plus the replay tool's (DeadLetterQueues.REPLAY_GROUP), each an exact
+name. Strimzi's own topics, Connect's internal topics and other tenants' groups stay out.
+*/}}
+{{- define "tessera.exporterTopicRegex" -}}
+{{- $topics := list }}
+{{- range .Values.topics.events }}
+{{- $topics = append $topics . }}
+{{- end }}
+{{- range $name, $app := .Values.apps }}
+{{- if $app.consumer }}
+{{- range $topic := $app.consumer.topics }}
+{{- $topics = append $topics (include "tessera.dlqTopic" (dict "topic" $topic "group" $app.consumer.group)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- printf "^(%s)$" (join "|" (sortAlpha (uniq $topics)) | replace "." "\\.") }}
+{{- end }}
+{{- define "tessera.exporterGroupRegex" -}}
+{{- $groups := list "tessera-dlq-replay" }}
+{{- range $name, $app := .Values.apps }}
+{{- if $app.consumer }}
+{{- $groups = append $groups $app.consumer.group }}
+{{- end }}
+{{- end }}
+{{- printf "^(%s)$" (join "|" (sortAlpha (uniq $groups)) | replace "." "\\.") }}
+{{- end }}

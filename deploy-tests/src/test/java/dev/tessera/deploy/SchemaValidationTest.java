@@ -134,6 +134,19 @@ class SchemaValidationTest {
   }
 
   @Test
+  void an_unknown_field_in_a_prometheus_operator_pod_monitor_fails() {
+    for (Platform platform : Platform.matrix()) {
+      assertRefused(
+          platform,
+          "PodMonitor",
+          o ->
+              ((ObjectNode) o.path("spec").path("podMetricsEndpoints").get(0))
+                  .put("targetPorts", "tcp-prometheus"),
+          "unknown field \"targetPorts\"");
+    }
+  }
+
+  @Test
   void an_unknown_field_in_a_keda_scaled_object_fails() {
     assertRefused(
         Platform.LOWEST,

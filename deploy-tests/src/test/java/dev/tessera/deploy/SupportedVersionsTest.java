@@ -99,6 +99,7 @@ class SupportedVersionsTest {
             "keda.sh/v1alpha1/ScaledObject",
             "keda.sh/v1alpha1/TriggerAuthentication",
             "monitoring.coreos.com/v1/ServiceMonitor",
+            "monitoring.coreos.com/v1/PodMonitor",
             "monitoring.coreos.com/v1/PrometheusRule",
             "gateway.networking.k8s.io/v1/HTTPRoute");
   }
