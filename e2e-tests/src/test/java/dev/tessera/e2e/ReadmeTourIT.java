@@ -20,13 +20,13 @@ class ReadmeTourIT {
     Assumptions.assumeTrue(onPath("curl"), "curl not installed");
     // As written, with two differences: any HTTP error fails the run (curl --fail-with-body), and
     // `./tessera mail` and `./tessera trace ID` read the launcher's page of this system (that is
-    // all the commands do; trace asks again, for up to 20 s, until the trace has arrived).
+    // all the commands do, trace with the same wait for the trace to settle).
     String script =
         "set -euo pipefail\n"
             + "curl() { command curl --fail-with-body \"$@\"; echo; }\n"
-            + "tessera_trace() { curl -s --retry 20 --retry-delay 1 --retry-all-errors \""
+            + "tessera_trace() { curl -s \""
             + system.mailUrl()
-            + "/traces/$1?format=text\"; }\n"
+            + "/traces/$1?format=text&wait=15\"; }\n"
             + Tour.forGateway(system.gatewayUrl())
                 .replace("./tessera mail", "curl -s " + system.mailUrl() + "/messages")
                 .replace("./tessera trace", "tessera_trace");

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,16 @@ final class MailPage implements AutoCloseable {
       server.createContext("/v1/traces", new OtlpReceiver(traces)::handle);
       server.createContext("/traces", new TracePage(traces)::handle);
       server.createContext("/", page::html);
+      // Not the dispatcher thread: a trace page held until its trace settles must not hold up
+      // the exports that settle it.
+      server.setExecutor(
+          Executors.newFixedThreadPool(
+              4,
+              task -> {
+                Thread thread = new Thread(task, "launcher-page");
+                thread.setDaemon(true);
+                return thread;
+              }));
       server.start();
       return page;
     } catch (IOException e) {

@@ -564,19 +564,16 @@ public final class Tessera {
               + " applications export there and the launcher has no traces");
     }
     String id = args.isEmpty() ? "" : URLEncoder.encode(args.get(0), StandardCharsets.UTF_8);
+    // The page holds the answer until the trace has settled (up to 15 s): right after a request,
+    // its applications have not all exported their spans yet (they do every 500 ms).
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(state.get("mail.url") + "/traces/" + id + "?format=text"))
-            .timeout(Duration.ofSeconds(10))
+        HttpRequest.newBuilder(
+                URI.create(state.get("mail.url") + "/traces/" + id + "?format=text&wait=15"))
+            .timeout(Duration.ofSeconds(25))
             .build();
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      // Applications export every 500 ms: right after a request, its trace may not be here yet.
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (response.statusCode() == 404 && System.nanoTime() < deadline) {
-        AppProcess.pause(Duration.ofMillis(500));
-        response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      }
+      HttpResponse<String> response =
+          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
       out.print(response.body());
       return response.statusCode() == 200 ? 0 : 4;
     } catch (IOException e) {

@@ -5,16 +5,29 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The traces part of the launcher's local page: {@code /traces} lists the recent ones, {@code
  * /traces/ID} shows one as a waterfall, where ID is a trace id, an order id, a request id or any
- * other span attribute value. {@code ?format=text} gives what {@code ./tessera trace} prints.
+ * other span attribute value. {@code ?format=text} gives what {@code ./tessera trace} prints;
+ * {@code &wait=S} holds the answer up to S seconds until the trace has settled ({@link
+ * TraceStore#settled}), since right after a request its applications have not all exported yet.
  */
 final class TracePage {
+
+  /** No span for this long (three export intervals of {@code ./tessera up}): the trace is whole. */
+  static final Duration QUIET = Duration.ofMillis(1500);
+
+  /** The longest {@code wait} honoured, in seconds. */
+  static final int MAX_WAIT_SECONDS = 30;
+
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private final TraceStore store;
 
@@ -25,7 +38,8 @@ final class TracePage {
   void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      boolean text = "format=text".equals(exchange.getRequestURI().getQuery());
+      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+      boolean text = "text".equals(query.get("format"));
       String id =
           path.length() > "/traces/".length()
               ? URLDecoder.decode(path.substring("/traces/".length()), StandardCharsets.UTF_8)
@@ -34,7 +48,7 @@ final class TracePage {
         respond(exchange, 200, text, text ? listText() : listHtml());
         return;
       }
-      Optional<String> traceId = store.find(id);
+      Optional<String> traceId = awaitSettled(id, waitSeconds(query.get("wait")));
       if (traceId.isEmpty()) {
         String missing =
             "no trace for "
@@ -53,6 +67,40 @@ final class TracePage {
       Waterfall waterfall = Waterfall.of(traceId.get(), store.trace(traceId.get()));
       respond(exchange, 200, text, text ? waterfall.text() : waterfall.html());
     }
+  }
+
+  private Optional<String> awaitSettled(String id, int waitSeconds) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+    while (true) {
+      Optional<String> traceId = store.find(id);
+      if (traceId.isPresent() && store.settled(traceId.get(), QUIET)
+          || System.nanoTime() >= deadline) {
+        return traceId;
+      }
+      AppProcess.pause(POLL);
+    }
+  }
+
+  private static int waitSeconds(String value) {
+    if (value == null || !value.matches("[0-9]{1,3}")) {
+      return 0;
+    }
+    return Math.min(Integer.parseInt(value), MAX_WAIT_SECONDS);
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> parameters = new HashMap<>();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          parameters.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return parameters;
   }
 
   private String listText() {

@@ -1,5 +1,6 @@
 package dev.tessera.launcher;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -65,10 +67,22 @@ public final class TraceStore {
 
   // Insertion order is the order traces were first seen: the eldest is evicted first.
   private final LinkedHashMap<String, List<Span>> traces = new LinkedHashMap<>();
+  // When a span of each trace last arrived (System.nanoTime), evicted with its trace.
+  private final Map<String, Long> lastArrival = new HashMap<>();
+  private final LongSupplier clock;
   private long dropped;
+
+  public TraceStore() {
+    this(System::nanoTime);
+  }
+
+  TraceStore(LongSupplier clock) {
+    this.clock = clock;
+  }
 
   /** Adds spans (of any traces), as one export carries them. */
   public synchronized void add(Collection<Span> spans) {
+    long now = clock.getAsLong();
     for (Span span : spans) {
       List<Span> trace = traces.computeIfAbsent(span.traceId(), id -> new ArrayList<>());
       if (trace.size() >= MAX_SPANS_PER_TRACE) {
@@ -76,11 +90,28 @@ public final class TraceStore {
         continue;
       }
       trace.add(span);
+      lastArrival.put(span.traceId(), now);
     }
     while (traces.size() > MAX_TRACES) {
       String eldest = traces.keySet().iterator().next();
       traces.remove(eldest);
+      lastArrival.remove(eldest);
     }
+  }
+
+  /**
+   * Whether a trace looks whole: its root span (one without a parent, which its entry application
+   * exports last, when the request has been answered) has arrived, and no span has for {@code
+   * quiet}. Applications export on their own schedules, so right after a request its trace is
+   * usually in pieces; a trace continued from a client's {@code traceparent} has no root here and
+   * is never settled.
+   */
+  public synchronized boolean settled(String traceId, Duration quiet) {
+    List<Span> spans = traces.get(traceId);
+    if (spans == null || spans.stream().noneMatch(s -> s.parentSpanId().isEmpty())) {
+      return false;
+    }
+    return clock.getAsLong() - lastArrival.get(traceId) >= quiet.toNanos();
   }
 
   /** Spans refused because their trace was full. */

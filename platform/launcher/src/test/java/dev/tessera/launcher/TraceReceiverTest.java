@@ -1,6 +1,7 @@
 package dev.tessera.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpServer;
@@ -20,10 +21,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,12 +43,14 @@ class TraceReceiverTest {
 
   private final TraceStore store = new TraceStore();
   private final HttpClient http = HttpClient.newHttpClient();
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
   private HttpServer server;
   private String url;
 
   @BeforeEach
   void serve() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+    server.setExecutor(pool);
     server.createContext("/v1/traces", new OtlpReceiver(store)::handle);
     server.createContext("/traces", new TracePage(store)::handle);
     server.start();
@@ -51,6 +60,7 @@ class TraceReceiverTest {
   @AfterEach
   void stop() {
     server.stop(0);
+    pool.shutdownNow();
   }
 
   @Test
@@ -116,6 +126,65 @@ class TraceReceiverTest {
   }
 
   @Test
+  void asked_to_wait_the_page_answers_once_the_root_span_has_arrived_and_the_trace_is_quiet()
+      throws Exception {
+    String traceId = hex(16);
+    String orderId = UUID.randomUUID().toString();
+    String gateway = hex(8);
+    // The service's span first: the gateway ends (and exports) its own span after the answer.
+    post(
+        request(
+            resource(
+                "orders-1",
+                span(traceId, hex(8), gateway, "POST /api/orders", 5, 45, 0)
+                    .addAttributes(attr("messaging.kafka.message.key", orderId))
+                    .build())),
+        false);
+
+    CompletableFuture<HttpResponse<String>> answer =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create(url + "/traces/" + orderId + "?format=text&wait=20"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThatThrownBy(() -> answer.get(700, TimeUnit.MILLISECONDS))
+        .as("no answer while the root span is missing")
+        .isInstanceOf(TimeoutException.class);
+
+    post(
+        request(
+            resource(
+                "gateway-1", span(traceId, gateway, "", "POST /api/orders", 0, 50, 0).build())),
+        false);
+
+    HttpResponse<String> response = answer.get(15, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("gateway-1 → orders-1");
+    // Without wait, the page answers at once with what it has.
+    assertThat(get("/traces/" + orderId + "?format=text").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void a_trace_settles_when_its_root_is_in_and_no_span_arrived_for_the_quiet_period() {
+    long[] now = {0};
+    TraceStore clocked = new TraceStore(() -> now[0]);
+    String traceId = hex(16);
+    TraceStore.Span root = storeSpan(traceId);
+    TraceStore.Span child = childOf(root);
+    Duration quiet = Duration.ofMillis(1500);
+
+    clocked.add(List.of(child));
+    now[0] += quiet.toNanos() * 10;
+    assertThat(clocked.settled(traceId, quiet)).as("root missing, however quiet").isFalse();
+
+    clocked.add(List.of(root));
+    now[0] += quiet.toNanos() - 1;
+    assertThat(clocked.settled(traceId, quiet)).as("root just arrived").isFalse();
+    now[0] += 1;
+    assertThat(clocked.settled(traceId, quiet)).isTrue();
+    assertThat(clocked.settled(hex(16), quiet)).as("unknown trace").isFalse();
+  }
+
+  @Test
   void an_unknown_id_is_404_with_a_hint() throws Exception {
     HttpResponse<String> response = get("/traces/" + UUID.randomUUID() + "?format=text");
 
@@ -164,6 +233,22 @@ class TraceReceiverTest {
         "orders-1",
         "GET",
         "SERVER",
+        T0,
+        T0 + MS,
+        TraceStore.Status.UNSET,
+        "",
+        java.util.Map.of(),
+        List.of());
+  }
+
+  private static TraceStore.Span childOf(TraceStore.Span parent) {
+    return new TraceStore.Span(
+        parent.traceId(),
+        hex(8),
+        parent.spanId(),
+        "billing-1",
+        "process",
+        "CONSUMER",
         T0,
         T0 + MS,
         TraceStore.Status.UNSET,
