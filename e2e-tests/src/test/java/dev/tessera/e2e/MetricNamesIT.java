@@ -62,6 +62,9 @@ class MetricNamesIT {
    */
   private static final Map<String, Set<String>> FROM_EXPORTERS = exporterMetrics();
 
+  /** Micrometer's refresh of a Kafka client's metrics (60 s), with room for a slow machine. */
+  private static final Duration PARTITION_METRICS_BOUND = Duration.ofSeconds(100);
+
   /** Exported sample name → label name → values seen, over every instance of every app. */
   private static final Map<String, Map<String, Set<String>>> EXPORTED = new TreeMap<>();
 
@@ -87,11 +90,15 @@ class MetricNamesIT {
     Files.createDirectories(dump);
     for (AppProcess instance : WholeSystem.get().allInstances()) {
       int port = managementPort(instance);
-      // The e-mail's latency is recorded after the SMTP server's acceptance that the test saw.
+      // The e-mail's latency is recorded after the SMTP server's acceptance that the test saw. A
+      // consumer's per-partition metrics (the lag of each partition) exist once it has fetched
+      // from the partition, and Micrometer binds a Kafka client's new metrics on its next refresh,
+      // every 60 s: an instance with consumers shows them within that.
       String body =
           await()
-              .atMost(Duration.ofSeconds(30))
-              .until(() -> scrape(http, port), text -> text.contains("# TYPE"));
+              .atMost(PARTITION_METRICS_BOUND)
+              .pollInterval(Duration.ofSeconds(2))
+              .until(() -> scrape(http, port), MetricNamesIT::complete);
       Files.writeString(dump.resolve(instance.id() + ".txt"), body);
       for (String line : body.split("\n")) {
         Matcher sample = SAMPLE.matcher(line);
@@ -358,6 +365,12 @@ class MetricNamesIT {
               return port;
             },
             port -> port > 0);
+  }
+
+  private static boolean complete(String scrape) {
+    return scrape.contains("# TYPE")
+        && (!scrape.contains("kafka_consumer_fetch_manager_records_lag_max{")
+            || scrape.contains("kafka_consumer_fetch_manager_records_lag{"));
   }
 
   private static String scrape(HttpClient http, int port) throws Exception {
