@@ -50,6 +50,13 @@ public interface IdentityConfig {
     /** Hashes that may wait for a thread; beyond them a password check is refused with 503. */
     @WithDefault("16")
     int queue();
+
+    /**
+     * Longest a check waits for a thread; one that waited longer is refused with 503 instead of
+     * being run. Well under the gateway's upstream timeout (5 s), hash time included.
+     */
+    @WithDefault("2S")
+    Duration maxWait();
   }
 
   /** The administrator created at startup, when both e-mail and password are configured. */

@@ -8,27 +8,47 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.WorkerExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Where password hashes run: a fixed number of worker threads and a bounded queue in front of them.
  * Each Argon2 run holds ~19 MiB of heap, so the number that may run at once is what bounds
  * identity's memory under a flood of log-ins; work beyond threads + queue is refused at once
- * ({@link Busy}), without waiting and without taking memory.
+ * ({@link Busy}), without waiting and without taking memory. A check that waited longer than {@code
+ * max-wait} for a thread is refused too, when its turn comes, instead of being run: on a slow or
+ * saturated machine the queue's length alone does not bound the wait, and a check answered after
+ * the gateway's deadline is a {@code 504} that counts against identity's circuit — enough of them
+ * open it, and log-in is down for everyone. A {@code 503} with {@code Retry-After} does not count
+ * (the gateway reads it as load being shed).
  */
 @ApplicationScoped
 public class HashingPool {
 
   private final WorkerExecutor workers;
   private final Semaphore admitted;
+  private final long maxWaitNanos;
+  private final LongSupplier clock;
 
+  @Inject
   HashingPool(Vertx vertx, IdentityConfig config) {
-    int threads = config.hashing().threads();
+    this(
+        vertx,
+        config.hashing().threads(),
+        config.hashing().queue(),
+        config.hashing().maxWait(),
+        System::nanoTime);
+  }
+
+  HashingPool(Vertx vertx, int threads, int queue, Duration maxWait, LongSupplier clock) {
     this.workers = vertx.createSharedWorkerExecutor("password-hashing", threads);
     // Running plus waiting: the executor's own queue is unbounded, so the bound is kept here.
-    this.admitted = new Semaphore(threads + config.hashing().queue());
+    this.admitted = new Semaphore(threads + queue);
+    this.maxWaitNanos = maxWait.toNanos();
+    this.clock = clock;
   }
 
   /**
@@ -42,8 +62,16 @@ public class HashingPool {
               if (!admitted.tryAcquire()) {
                 return Uni.createFrom().failure(new Busy());
               }
+              long queuedAt = clock.getAsLong();
+              Supplier<T> unlessStale =
+                  () -> {
+                    if (clock.getAsLong() - queuedAt > maxWaitNanos) {
+                      throw new Busy();
+                    }
+                    return work.get();
+                  };
               return workers
-                  .executeBlocking(Uni.createFrom().item(work), false)
+                  .executeBlocking(Uni.createFrom().item(unlessStale), false)
                   .onTermination()
                   .invoke(admitted::release);
             });
@@ -53,7 +81,7 @@ public class HashingPool {
     workers.closeAndForget();
   }
 
-  /** The pool and its queue are full: answered 503 with Retry-After, at once. */
+  /** The pool and its queue are full, or the check waited too long: 503 with Retry-After. */
   public static final class Busy extends ProblemException {
     Busy() {
       super(

@@ -1,0 +1,116 @@
+package dev.tessera.identity.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.mutiny.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HashingPoolTest {
+
+  private static final Duration MAX_WAIT = Duration.ofSeconds(2);
+
+  private final Vertx vertx = Vertx.vertx();
+  private final AtomicLong now = new AtomicLong();
+
+  @AfterEach
+  void close() {
+    vertx.closeAndAwait();
+  }
+
+  @Test
+  void a_check_that_waited_longer_than_max_wait_for_a_thread_is_refused_busy_and_not_run()
+      throws Exception {
+    HashingPool pool = new HashingPool(vertx, 1, 16, MAX_WAIT, now::get);
+    CountDownLatch hold = new CountDownLatch(1);
+    AtomicBoolean staleRan = new AtomicBoolean();
+
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<String> running =
+        submit(
+            pool,
+            () -> {
+              started.countDown();
+              return awaitLatch(hold, "first");
+            });
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> waiting =
+        submit(
+            pool,
+            () -> {
+              staleRan.set(true);
+              return "stale";
+            });
+    now.addAndGet(MAX_WAIT.toNanos() + 1); // the only thread is busy past the bound
+    hold.countDown();
+
+    assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+    assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(HashingPool.Busy.class);
+    assertThat(staleRan).as("a stale check costs no hash").isFalse();
+    // The refused check gave its place back: the next one runs.
+    assertThat(submit(pool, () -> "next").get(10, TimeUnit.SECONDS)).isEqualTo("next");
+  }
+
+  @Test
+  void a_check_that_got_its_thread_within_max_wait_runs() throws Exception {
+    HashingPool pool = new HashingPool(vertx, 1, 16, MAX_WAIT, now::get);
+    CountDownLatch hold = new CountDownLatch(1);
+
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<String> running =
+        submit(
+            pool,
+            () -> {
+              started.countDown();
+              return awaitLatch(hold, "first");
+            });
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> waiting = submit(pool, () -> "second");
+    now.addAndGet(MAX_WAIT.toNanos());
+    hold.countDown();
+
+    assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("second");
+  }
+
+  @Test
+  void a_check_beyond_threads_and_queue_is_refused_at_once() throws Exception {
+    HashingPool pool = new HashingPool(vertx, 1, 0, MAX_WAIT, now::get);
+    CountDownLatch hold = new CountDownLatch(1);
+
+    CompletableFuture<String> running = submit(pool, () -> awaitLatch(hold, "first"));
+    CompletableFuture<String> refused = submit(pool, () -> "second");
+
+    assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(HashingPool.Busy.class);
+    hold.countDown();
+    assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+  }
+
+  private static CompletableFuture<String> submit(
+      HashingPool pool, java.util.function.Supplier<String> work) {
+    return pool.run(work).subscribeAsCompletionStage();
+  }
+
+  private static String awaitLatch(CountDownLatch latch, String result) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("never released");
+      }
+      return result;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
