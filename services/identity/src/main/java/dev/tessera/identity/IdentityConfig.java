@@ -52,8 +52,9 @@ public interface IdentityConfig {
     int queue();
 
     /**
-     * Longest a check waits for a thread; one that waited longer is refused with 503 instead of
-     * being run. Well under the gateway's upstream timeout (5 s), hash time included.
+     * Longest a request may have been under way (throttle, database, queue) when its hash would
+     * start; a later one is refused with 503 instead of hashed. Leaves room for the hash and what
+     * follows under the gateway's upstream timeout (5 s).
      */
     @WithDefault("2S")
     Duration maxWait();

@@ -90,10 +90,11 @@ public class Accounts {
 
   /** Registers a user and records {@code UserRegistered} in the same transaction. */
   public Uni<UserEntity> signUp(String email, String password, String displayName) {
+    long started = hashing.now();
     String normalised = SignUpRules.normaliseEmail(email);
     SignUpRules.checkSignUp(normalised, password, displayName);
     return hashing
-        .run(() -> hasher.hash(password))
+        .run(started, () -> hasher.hash(password))
         .flatMap(
             hash ->
                 create(normalised, displayName.strip(), hash, List.of(Role.USER), Instant.now()))
@@ -129,6 +130,7 @@ public class Accounts {
 
   /** Checks credentials and issues a token pair starting a new refresh-token family. */
   public Uni<IssuedTokens> logIn(String email, String password) {
+    long started = hashing.now();
     List<FieldError> missing = new ArrayList<>();
     if (email == null || email.isBlank()) {
       missing.add(new FieldError("email", "must not be empty"));
@@ -146,7 +148,7 @@ public class Accounts {
         normalised,
         Uni.createFrom()
             .deferred(() -> sessions.withSession(s -> store.findUserByEmail(s, normalised)))
-            .flatMap(user -> checkPassword(user, password, normalised)));
+            .flatMap(user -> checkPassword(started, user, password, normalised)));
   }
 
   /**
@@ -178,9 +180,11 @@ public class Accounts {
         || failure instanceof WrongCurrentPassword;
   }
 
-  private Uni<IssuedTokens> checkPassword(UserEntity user, String password, String normalised) {
+  private Uni<IssuedTokens> checkPassword(
+      long started, UserEntity user, String password, String normalised) {
     return hashing
         .run(
+            started,
             () -> {
               // Always one full verification, so timing does not tell whether the e-mail is
               // known.
@@ -337,6 +341,7 @@ public class Accounts {
         || currentPassword.length() > LOGIN_PASSWORD_MAX) {
       throw new InvalidInputException("currentPassword", "must not be empty");
     }
+    long started = hashing.now();
     return profile(userId)
         .flatMap(
             user ->
@@ -344,6 +349,7 @@ public class Accounts {
                         user.email,
                         hashing
                             .run(
+                                started,
                                 () -> {
                                   if (!hasher.verify(currentPassword, user.passwordHash)) {
                                     return null;

@@ -51,27 +51,34 @@ public class HashingPool {
     this.clock = clock;
   }
 
+  /** Now, on the clock that {@link #run}'s {@code since} is read on ({@link System#nanoTime}). */
+  public long now() {
+    return clock.getAsLong();
+  }
+
   /**
    * Runs {@code work} on a hashing thread and resumes on the caller's Vert.x context (where
-   * Hibernate Reactive must continue); fails with {@link Busy} at once when the pool is full.
+   * Hibernate Reactive must continue); fails with {@link Busy} at once when the pool is full, and
+   * instead of running it when its turn comes more than {@code max-wait} after {@code since} (when
+   * the request began, read from {@link #now()}: the throttle's and the database's waits before the
+   * pool count too).
    */
-  public <T> Uni<T> run(Supplier<T> work) {
+  public <T> Uni<T> run(long since, Supplier<T> work) {
     return Uni.createFrom()
         .deferred(
             () -> {
               if (!admitted.tryAcquire()) {
                 return Uni.createFrom().failure(new Busy());
               }
-              long queuedAt = clock.getAsLong();
-              Supplier<T> unlessStale =
+              Supplier<T> unlessLate =
                   () -> {
-                    if (clock.getAsLong() - queuedAt > maxWaitNanos) {
+                    if (clock.getAsLong() - since > maxWaitNanos) {
                       throw new Busy();
                     }
                     return work.get();
                   };
               return workers
-                  .executeBlocking(Uni.createFrom().item(unlessStale), false)
+                  .executeBlocking(Uni.createFrom().item(unlessLate), false)
                   .onTermination()
                   .invoke(admitted::release);
             });

@@ -27,8 +27,9 @@ class HashingPoolTest {
   }
 
   @Test
-  void a_check_that_waited_longer_than_max_wait_for_a_thread_is_refused_busy_and_not_run()
-      throws Exception {
+  void
+      a_check_whose_turn_comes_later_than_max_wait_after_its_request_began_is_refused_busy_and_not_run()
+          throws Exception {
     HashingPool pool = new HashingPool(vertx, 1, 16, MAX_WAIT, now::get);
     CountDownLatch hold = new CountDownLatch(1);
     AtomicBoolean staleRan = new AtomicBoolean();
@@ -84,6 +85,20 @@ class HashingPoolTest {
   }
 
   @Test
+  void the_wait_counts_from_when_the_request_began_not_from_when_it_reached_the_pool()
+      throws Exception {
+    HashingPool pool = new HashingPool(vertx, 1, 16, MAX_WAIT, now::get);
+    long requestBegan = pool.now();
+    now.addAndGet(MAX_WAIT.toNanos() + 1); // the throttle and the database took that long
+
+    CompletableFuture<String> late =
+        pool.run(requestBegan, () -> "late").subscribeAsCompletionStage();
+
+    assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(HashingPool.Busy.class);
+  }
+
+  @Test
   void a_check_beyond_threads_and_queue_is_refused_at_once() throws Exception {
     HashingPool pool = new HashingPool(vertx, 1, 0, MAX_WAIT, now::get);
     CountDownLatch hold = new CountDownLatch(1);
@@ -99,7 +114,7 @@ class HashingPoolTest {
 
   private static CompletableFuture<String> submit(
       HashingPool pool, java.util.function.Supplier<String> work) {
-    return pool.run(work).subscribeAsCompletionStage();
+    return pool.run(pool.now(), work).subscribeAsCompletionStage();
   }
 
   private static String awaitLatch(CountDownLatch latch, String result) {
