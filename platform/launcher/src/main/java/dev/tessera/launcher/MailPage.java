@@ -49,10 +49,10 @@ final class MailPage implements AutoCloseable {
       server.createContext("/traces", new TracePage(traces)::handle);
       server.createContext("/", page::html);
       // Not the dispatcher thread: a trace page held until its trace settles must not hold up
-      // the exports that settle it.
+      // the exports that settle it (at most TracePage.MAX_HELD of these threads are held).
       server.setExecutor(
           Executors.newFixedThreadPool(
-              4,
+              TracePage.MAX_HELD + 2,
               task -> {
                 Thread thread = new Thread(task, "launcher-page");
                 thread.setDaemon(true);

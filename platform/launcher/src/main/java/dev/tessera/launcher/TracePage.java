@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * The traces part of the launcher's local page: {@code /traces} lists the recent ones, {@code
@@ -27,9 +28,17 @@ final class TracePage {
   /** The longest {@code wait} honoured, in seconds. */
   static final int MAX_WAIT_SECONDS = 30;
 
+  /**
+   * Answers held at once, at most: fewer than the page's threads ({@link MailPage}), so that
+   * however many {@code wait}s arrive, threads are left for the exports that settle the traces.
+   * Beyond it, a request is answered at once with what the store has.
+   */
+  static final int MAX_HELD = 2;
+
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final TraceStore store;
+  private final Semaphore held = new Semaphore(MAX_HELD);
 
   TracePage(TraceStore store) {
     this.store = store;
@@ -48,7 +57,7 @@ final class TracePage {
         respond(exchange, 200, text, text ? listText() : listHtml());
         return;
       }
-      Optional<String> traceId = awaitSettled(id, waitSeconds(query.get("wait")));
+      Optional<String> traceId = find(id, waitSeconds(query.get("wait")));
       if (traceId.isEmpty()) {
         String missing =
             "no trace for "
@@ -66,6 +75,17 @@ final class TracePage {
       }
       Waterfall waterfall = Waterfall.of(traceId.get(), store.trace(traceId.get()));
       respond(exchange, 200, text, text ? waterfall.text() : waterfall.html());
+    }
+  }
+
+  private Optional<String> find(String id, int waitSeconds) {
+    if (waitSeconds == 0 || !held.tryAcquire()) {
+      return store.find(id);
+    }
+    try {
+      return awaitSettled(id, waitSeconds);
+    } finally {
+      held.release();
     }
   }
 

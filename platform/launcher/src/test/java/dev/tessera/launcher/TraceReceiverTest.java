@@ -43,7 +43,7 @@ class TraceReceiverTest {
 
   private final TraceStore store = new TraceStore();
   private final HttpClient http = HttpClient.newHttpClient();
-  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+  private final ExecutorService pool = Executors.newFixedThreadPool(TracePage.MAX_HELD + 2);
   private HttpServer server;
   private String url;
 
@@ -164,6 +164,38 @@ class TraceReceiverTest {
   }
 
   @Test
+  void held_answers_are_bounded_so_exports_and_other_requests_are_still_served() throws Exception {
+    String unknown = UUID.randomUUID().toString();
+    List<CompletableFuture<HttpResponse<String>>> held = new java.util.ArrayList<>();
+    for (int i = 0; i < TracePage.MAX_HELD * 5; i++) {
+      held.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(
+                      URI.create(url + "/traces/" + unknown + "?format=text&wait=30"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+
+    // Every request beyond the bound is answered at once (404: nothing yet), and an export is
+    // still taken while MAX_HELD answers wait for a trace that never comes.
+    long answeredAtOnce =
+        held.stream()
+            .map(f -> f.completeOnTimeout(null, 5, TimeUnit.SECONDS).join())
+            .filter(r -> r != null && r.statusCode() == 404)
+            .count();
+    assertThat(answeredAtOnce).isEqualTo(TracePage.MAX_HELD * 4L);
+    String traceId = hex(16);
+    assertThat(
+            post(
+                    request(
+                        resource("gateway-1", span(traceId, hex(8), "", "GET", 0, 1, 0).build())),
+                    false)
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(get("/traces/" + traceId + "?format=text").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void a_trace_settles_when_its_root_is_in_and_no_span_arrived_for_the_quiet_period() {
     long[] now = {0};
     TraceStore clocked = new TraceStore(() -> now[0]);
@@ -225,30 +257,23 @@ class TraceReceiverTest {
     assertThat(store.recent(Integer.MAX_VALUE)).hasSize(TraceStore.MAX_TRACES);
   }
 
+  /** A root span of {@code traceId}. */
   private static TraceStore.Span storeSpan(String traceId) {
-    return new TraceStore.Span(
-        traceId,
-        hex(8),
-        "",
-        "orders-1",
-        "GET",
-        "SERVER",
-        T0,
-        T0 + MS,
-        TraceStore.Status.UNSET,
-        "",
-        java.util.Map.of(),
-        List.of());
+    return storeSpan(traceId, "");
   }
 
   private static TraceStore.Span childOf(TraceStore.Span parent) {
+    return storeSpan(parent.traceId(), parent.spanId());
+  }
+
+  private static TraceStore.Span storeSpan(String traceId, String parentSpanId) {
     return new TraceStore.Span(
-        parent.traceId(),
+        traceId,
         hex(8),
-        parent.spanId(),
-        "billing-1",
-        "process",
-        "CONSUMER",
+        parentSpanId,
+        "orders-1",
+        "GET",
+        "SERVER",
         T0,
         T0 + MS,
         TraceStore.Status.UNSET,

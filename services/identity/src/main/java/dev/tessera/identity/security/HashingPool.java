@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * Where password hashes run: a fixed number of worker threads and a bounded queue in front of them.
  * Each Argon2 run holds ~19 MiB of heap, so the number that may run at once is what bounds
  * identity's memory under a flood of log-ins; work beyond threads + queue is refused at once
- * ({@link Busy}), without waiting and without taking memory. A check that waited longer than {@code
- * max-wait} for a thread is refused too, when its turn comes, instead of being run: on a slow or
+ * ({@link Busy}), without waiting and without taking memory. A check whose turn comes more than
+ * {@code max-wait} after its request began is refused too, instead of being run: on a slow or
  * saturated machine the queue's length alone does not bound the wait, and a check answered after
  * the gateway's deadline is a {@code 504} that counts against identity's circuit — enough of them
  * open it, and log-in is down for everyone. A {@code 503} with {@code Retry-After} does not count

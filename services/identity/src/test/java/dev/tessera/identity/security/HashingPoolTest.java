@@ -34,15 +34,7 @@ class HashingPoolTest {
     CountDownLatch hold = new CountDownLatch(1);
     AtomicBoolean staleRan = new AtomicBoolean();
 
-    CountDownLatch started = new CountDownLatch(1);
-    CompletableFuture<String> running =
-        submit(
-            pool,
-            () -> {
-              started.countDown();
-              return awaitLatch(hold, "first");
-            });
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> running = occupyTheOnlyThread(pool, hold);
     CompletableFuture<String> waiting =
         submit(
             pool,
@@ -67,15 +59,7 @@ class HashingPoolTest {
     HashingPool pool = new HashingPool(vertx, 1, 16, MAX_WAIT, now::get);
     CountDownLatch hold = new CountDownLatch(1);
 
-    CountDownLatch started = new CountDownLatch(1);
-    CompletableFuture<String> running =
-        submit(
-            pool,
-            () -> {
-              started.countDown();
-              return awaitLatch(hold, "first");
-            });
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> running = occupyTheOnlyThread(pool, hold);
     CompletableFuture<String> waiting = submit(pool, () -> "second");
     now.addAndGet(MAX_WAIT.toNanos());
     hold.countDown();
@@ -103,13 +87,28 @@ class HashingPoolTest {
     HashingPool pool = new HashingPool(vertx, 1, 0, MAX_WAIT, now::get);
     CountDownLatch hold = new CountDownLatch(1);
 
-    CompletableFuture<String> running = submit(pool, () -> awaitLatch(hold, "first"));
+    CompletableFuture<String> running = occupyTheOnlyThread(pool, hold);
     CompletableFuture<String> refused = submit(pool, () -> "second");
 
     assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(HashingPool.Busy.class);
     hold.countDown();
     assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+  }
+
+  /** A check that holds the pool's one thread until {@code hold} opens; returns once it runs. */
+  private static CompletableFuture<String> occupyTheOnlyThread(
+      HashingPool pool, CountDownLatch hold) throws InterruptedException {
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<String> running =
+        submit(
+            pool,
+            () -> {
+              started.countDown();
+              return awaitLatch(hold, "first");
+            });
+    assertThat(started.await(10, TimeUnit.SECONDS)).as("the first check runs").isTrue();
+    return running;
   }
 
   private static CompletableFuture<String> submit(
