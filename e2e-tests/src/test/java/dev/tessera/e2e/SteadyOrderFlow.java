@@ -252,15 +252,17 @@ final class SteadyOrderFlow implements AutoCloseable {
               Map.of("items", List.of(Map.of("sku", sku, "quantity", 1))),
               UUID.randomUUID());
       status = response.status();
-      answer = body(response);
       if (status == 201) {
         consecutive201.incrementAndGet();
         acceptedInPhase.put(response.body().get("id").asText(), phaseAtSend);
         firstAcceptedInPhase.putIfAbsent(phaseAtSend, java.time.Instant.now());
-      } else if (status == 503
-          ? response.header("Retry-After") == null
-          : status >= 500 && status != 504) {
-        faultyAnswers.add(phaseAtSend + ": " + status + " " + abbreviate(body(response)));
+      } else {
+        answer = body(response);
+        if (status == 503
+            ? response.header("Retry-After") == null
+            : status >= 500 && status != 504) {
+          faultyAnswers.add(phaseAtSend + ": " + status + " " + abbreviate(answer));
+        }
       }
     } catch (RuntimeException e) {
       status = NO_ANSWER;
