@@ -5,8 +5,7 @@ import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.sql.SQLException;
@@ -17,9 +16,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Tells a dependency outage (the database refuses or drops connections, its pool is exhausted,
- * Redis is unreachable, a bounded executor is full) from a fault of the service itself. An outage
- * is answered {@code 503} with {@code Retry-After}: the same request may well succeed in a moment.
+ * Tells a dependency outage (the database refuses, drops or resets connections, its pool is
+ * exhausted, Redis is unreachable, a bounded executor is full) from a fault of the service itself.
+ * An outage is answered {@code 503} with {@code Retry-After}: the same request may well succeed in
+ * a moment.
  */
 public final class Outages {
 
@@ -52,8 +52,9 @@ public final class Outages {
    * with rules of its own (the event consumers' {@code FailureKind}) asks this for each link.
    */
   public static boolean isOutage(Throwable t) {
-    if (t instanceof ConnectException
-        || t instanceof NoRouteToHostException
+    // SocketException covers a refused connection, no route to the host, and a connection reset
+    // or broken under a query (a session the database ended before its FATAL message was read).
+    if (t instanceof SocketException
         || t instanceof SocketTimeoutException
         || t instanceof ClosedChannelException
         || t instanceof ClosedConnectionException

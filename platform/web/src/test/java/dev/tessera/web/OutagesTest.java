@@ -7,6 +7,7 @@ import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.sql.SQLException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,17 @@ class OutagesTest {
     assertThat(Outages.outage(new VertxException("Connection was closed", true))).isNotNull();
     assertThat(Outages.outage(new ConnectionPoolTooBusyException("max wait queue size")))
         .isNotNull();
+  }
+
+  @Test
+  void a_database_connection_reset_under_a_query_is_an_outage() {
+    // What Hibernate Reactive reports when pg_terminate_backend ends a pooled session and the
+    // socket is reset before PostgreSQL's FATAL message is read (seen in CI: answered 500).
+    Throwable reset =
+        new IllegalStateException(
+            "query failed", new CompletionException(new SocketException("Connection reset")));
+    assertThat(Outages.outage(reset)).isInstanceOf(SocketException.class);
+    assertThat(Outages.outage(new SocketException("Broken pipe"))).isNotNull();
   }
 
   @Test
