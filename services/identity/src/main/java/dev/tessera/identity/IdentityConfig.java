@@ -52,12 +52,12 @@ public interface IdentityConfig {
     int queue();
 
     /**
-     * Longest a request may have been under way (throttle, database, queue) when its hash would
-     * start; a later one is refused with 503 instead of hashed. Leaves room for the hash and what
-     * follows under the gateway's upstream timeout (5 s).
+     * Latest a password check may end, counted from its request's start (throttle, database, queue
+     * and the hash at the pace of recent ones); one that would end later is refused with 503
+     * instead of hashed. Leaves room for what follows under the gateway's upstream timeout (5 s).
      */
     @WithDefault("2S")
-    Duration maxWait();
+    Duration deadline();
   }
 
   /** The administrator created at startup, when both e-mail and password are configured. */

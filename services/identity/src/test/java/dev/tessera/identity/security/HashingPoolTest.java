@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class HashingPoolTest {
 
-  private static final Duration MAX_WAIT = Duration.ofSeconds(2);
+  private static final Duration DEADLINE = Duration.ofSeconds(2);
 
   private final Vertx vertx = Vertx.vertx();
   private final AtomicLong now = new AtomicLong();
@@ -28,9 +28,9 @@ class HashingPoolTest {
 
   @Test
   void
-      a_check_whose_turn_comes_later_than_max_wait_after_its_request_began_is_refused_busy_and_not_run()
+      a_check_whose_turn_comes_later_than_the_deadline_after_its_request_began_is_refused_busy_and_not_run()
           throws Exception {
-    HashingPool pool = new HashingPool(vertx, 1, 16, MAX_WAIT, now::get);
+    HashingPool pool = new HashingPool(vertx, 1, 16, DEADLINE, now::get);
     CountDownLatch hold = new CountDownLatch(1);
     AtomicBoolean staleRan = new AtomicBoolean();
 
@@ -42,7 +42,7 @@ class HashingPoolTest {
               staleRan.set(true);
               return "stale";
             });
-    now.addAndGet(MAX_WAIT.toNanos() + 1); // the only thread is busy past the bound
+    now.addAndGet(DEADLINE.toNanos() + 1); // the only thread is busy past the bound
     hold.countDown();
 
     assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("first");
@@ -55,13 +55,14 @@ class HashingPoolTest {
   }
 
   @Test
-  void a_check_that_got_its_thread_within_max_wait_runs() throws Exception {
-    HashingPool pool = new HashingPool(vertx, 1, 16, MAX_WAIT, now::get);
+  void a_check_that_can_end_within_the_deadline_runs() throws Exception {
+    HashingPool pool = new HashingPool(vertx, 1, 16, DEADLINE, now::get);
     CountDownLatch hold = new CountDownLatch(1);
 
     CompletableFuture<String> running = occupyTheOnlyThread(pool, hold);
     CompletableFuture<String> waiting = submit(pool, () -> "second");
-    now.addAndGet(MAX_WAIT.toNanos());
+    // Half the deadline waited, behind a hash of that length: there is time for another.
+    now.addAndGet(DEADLINE.dividedBy(2).toNanos());
     hold.countDown();
 
     assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo("first");
@@ -71,9 +72,9 @@ class HashingPoolTest {
   @Test
   void the_wait_counts_from_when_the_request_began_not_from_when_it_reached_the_pool()
       throws Exception {
-    HashingPool pool = new HashingPool(vertx, 1, 16, MAX_WAIT, now::get);
+    HashingPool pool = new HashingPool(vertx, 1, 16, DEADLINE, now::get);
     long requestBegan = pool.now();
-    now.addAndGet(MAX_WAIT.toNanos() + 1); // the throttle and the database took that long
+    now.addAndGet(DEADLINE.toNanos() + 1); // the throttle and the database took that long
 
     CompletableFuture<String> late =
         pool.run(requestBegan, () -> "late").subscribeAsCompletionStage();
@@ -83,8 +84,41 @@ class HashingPoolTest {
   }
 
   @Test
+  void a_check_that_would_end_past_the_deadline_at_the_pace_of_recent_hashes_is_refused()
+      throws Exception {
+    HashingPool pool = new HashingPool(vertx, 1, 16, DEADLINE, now::get);
+    // Three hashes of 1.5 s each (a saturated machine): the pool expects about a second per hash.
+    for (int i = 0; i < 3; i++) {
+      assertThat(submit(pool, () -> taking(Duration.ofMillis(1_500))).get(10, TimeUnit.SECONDS))
+          .isEqualTo("hashed");
+    }
+
+    long beganLong = pool.now() - Duration.ofMillis(1_200).toNanos();
+    CompletableFuture<String> late = pool.run(beganLong, () -> "late").subscribeAsCompletionStage();
+    assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS))
+        .as("1.2 s under way plus a ~1 s hash ends past the 2 s deadline")
+        .hasCauseInstanceOf(HashingPool.Busy.class);
+
+    long beganShortly = pool.now() - Duration.ofMillis(500).toNanos();
+    assertThat(pool.run(beganShortly, () -> "in time").subscribeAsCompletionStage())
+        .succeedsWithin(Duration.ofSeconds(10))
+        .isEqualTo("in time");
+  }
+
+  @Test
+  void hashes_slower_than_the_deadline_still_run_when_they_need_not_wait() throws Exception {
+    HashingPool pool = new HashingPool(vertx, 1, 16, DEADLINE, now::get);
+    for (int i = 0; i < 5; i++) {
+      submit(pool, () -> taking(DEADLINE.multipliedBy(2))).get(10, TimeUnit.SECONDS);
+    }
+    // Expecting every hash to overrun would refuse them all, and with none run the expectation
+    // could never come down again: a check that began just now always runs.
+    assertThat(submit(pool, () -> "fresh")).succeedsWithin(Duration.ofSeconds(10));
+  }
+
+  @Test
   void a_check_beyond_threads_and_queue_is_refused_at_once() throws Exception {
-    HashingPool pool = new HashingPool(vertx, 1, 0, MAX_WAIT, now::get);
+    HashingPool pool = new HashingPool(vertx, 1, 0, DEADLINE, now::get);
     CountDownLatch hold = new CountDownLatch(1);
 
     CompletableFuture<String> running = occupyTheOnlyThread(pool, hold);
@@ -114,6 +148,12 @@ class HashingPoolTest {
   private static CompletableFuture<String> submit(
       HashingPool pool, java.util.function.Supplier<String> work) {
     return pool.run(pool.now(), work).subscribeAsCompletionStage();
+  }
+
+  /** A hash that takes {@code d} on the pool's clock. */
+  private String taking(Duration d) {
+    now.addAndGet(d.toNanos());
+    return "hashed";
   }
 
   private static String awaitLatch(CountDownLatch latch, String result) {
