@@ -2,6 +2,7 @@ package dev.tessera.web;
 
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
@@ -78,10 +79,14 @@ public final class Outages {
     return false;
   }
 
-  /** Vert.x reports a connection closed under a request with a plain exception and this text. */
+  /**
+   * Vert.x reports a connection closed under a request, and a pool that closes (the instance shuts
+   * down) to the requests waiting on it, with a plain exception or a bare {@code
+   * NoStackTraceThrowable} and this text.
+   */
   private static boolean isClosedConnection(Throwable t) {
     String message = t.getMessage();
-    return t instanceof VertxException
+    return (t instanceof VertxException || t instanceof NoStackTraceThrowable)
         && message != null
         && (message.contains("Connection was closed") || message.contains("Pool closed"));
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
@@ -27,6 +28,8 @@ class OutagesTest {
   void a_closed_connection_and_an_exhausted_pool_are_outages() {
     assertThat(Outages.outage(ClosedConnectionException.INSTANCE)).isNotNull();
     assertThat(Outages.outage(new VertxException("Connection was closed", true))).isNotNull();
+    // What a pool that is closing (the instance shuts down) fails its waiting requests with.
+    assertThat(Outages.outage(new NoStackTraceThrowable("Pool closed"))).isNotNull();
     assertThat(Outages.outage(new ConnectionPoolTooBusyException("max wait queue size")))
         .isNotNull();
   }
