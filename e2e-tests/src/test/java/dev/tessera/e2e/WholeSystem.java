@@ -39,10 +39,10 @@ final class WholeSystem {
   }
 
   /**
-   * Another system, with {@code instances} of every domain service and its data under {@code
-   * target/<name>}; the caller closes it.
+   * Another system, with {@code instances} of every domain service and a spare of each (see {@link
+   * TesseraSystem#spare}), its data under {@code target/<name>}; the caller closes it.
    */
-  static TesseraSystem startWithInstancesOfEveryService(String name, int instances) {
+  static TesseraSystem startForRollingUpdates(String name, int instances) {
     return start(name, instances, true);
   }
 
@@ -64,7 +64,7 @@ final class WholeSystem {
             .withPorts(base, base + 2, base + 1);
     if (everyService) {
       for (Services.Service service : Services.DOMAIN) {
-        options = options.withReplicas(service.name(), instances);
+        options = options.withReplicas(service.name(), instances).withSpare(service.name());
       }
     }
     return TesseraSystem.start(options, line -> System.out.println("[launcher] " + line));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How to run the system: where the repository and the data are, which ports, how many instances of
@@ -16,6 +17,9 @@ import java.util.Objects;
  *     index {@code s} listens on {@code base + s + 10 * i})
  * @param mailPort the port of the page that shows the mail the SMTP server received
  * @param replicas instances per service (1 when absent)
+ * @param spares services with one more instance that is not started: the gateway knows its address
+ *     (and skips it while it refuses connections), so a test can start it next to the others, as a
+ *     rolling update's surge pod, and stop an old one after it
  */
 public record LaunchOptions(
     Path repository,
@@ -23,7 +27,8 @@ public record LaunchOptions(
     int gatewayPort,
     int servicePortBase,
     int mailPort,
-    Map<String, Integer> replicas) {
+    Map<String, Integer> replicas,
+    Set<String> spares) {
 
   /** The default ports keep clear of the usual local servers (5432, 6379, 9092, 8081…). */
   public static final int DEFAULT_GATEWAY_PORT = 8080;
@@ -41,6 +46,13 @@ public record LaunchOptions(
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     replicas = Map.copyOf(replicas);
+    spares = Set.copyOf(spares);
+    spares.forEach(
+        service -> {
+          if (Services.byName(service).isEmpty()) {
+            throw new IllegalArgumentException("unknown service " + service);
+          }
+        });
     replicas.forEach(
         (service, count) -> {
           if (Services.byName(service).isEmpty()) {
@@ -61,7 +73,8 @@ public record LaunchOptions(
         DEFAULT_GATEWAY_PORT,
         DEFAULT_SERVICE_PORT_BASE,
         DEFAULT_MAIL_PORT,
-        Map.of());
+        Map.of(),
+        Set.of());
   }
 
   /** The same options with {@code count} instances of {@code service}. */
@@ -69,7 +82,15 @@ public record LaunchOptions(
     Map<String, Integer> copy = new LinkedHashMap<>(replicas);
     copy.put(service, count);
     return new LaunchOptions(
-        repository, dataDirectory, gatewayPort, servicePortBase, mailPort, copy);
+        repository, dataDirectory, gatewayPort, servicePortBase, mailPort, copy, spares);
+  }
+
+  /** The same options with a spare instance of {@code service} (see {@link #spares()}). */
+  public LaunchOptions withSpare(String service) {
+    Set<String> copy = new java.util.HashSet<>(spares);
+    copy.add(service);
+    return new LaunchOptions(
+        repository, dataDirectory, gatewayPort, servicePortBase, mailPort, replicas, copy);
   }
 
   /** The same options with other ports (0 keeps the current one). */
@@ -80,13 +101,14 @@ public record LaunchOptions(
         gateway == 0 ? gatewayPort : gateway,
         serviceBase == 0 ? servicePortBase : serviceBase,
         mail == 0 ? mailPort : mail,
-        replicas);
+        replicas,
+        spares);
   }
 
   /** The same options with another data directory. */
   public LaunchOptions withDataDirectory(Path directory) {
     return new LaunchOptions(
-        repository, directory, gatewayPort, servicePortBase, mailPort, replicas);
+        repository, directory, gatewayPort, servicePortBase, mailPort, replicas, spares);
   }
 
   /** Instances of {@code service}. */

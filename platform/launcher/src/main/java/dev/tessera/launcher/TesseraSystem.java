@@ -44,6 +44,7 @@ public final class TesseraSystem implements AutoCloseable {
   private final Consumer<String> progress;
   private final Secrets secrets;
   private final Map<String, List<AppProcess>> instances = new LinkedHashMap<>();
+  private final Map<String, AppProcess> spares = new java.util.concurrent.ConcurrentHashMap<>();
   private final TraceStore traces = new TraceStore();
   private LocalServers servers;
   private MailPage mailPage;
@@ -109,6 +110,9 @@ public final class TesseraSystem implements AutoCloseable {
         started.add(process);
       }
       instances.put(service.name(), started);
+      if (options.spares().contains(service.name())) {
+        spares.put(service.name(), app(service, started.size(), owner));
+      }
       services.add(CompletableFuture.runAsync(() -> awaitService(service, started, owner)));
     }
     join(services);
@@ -329,7 +333,9 @@ public final class TesseraSystem implements AutoCloseable {
       for (Services.Service upstream : Services.DOMAIN) {
         properties.put(
             "tessera.gateway.upstreams." + upstream.name(),
-            instances.get(upstream.name()).stream()
+            java.util.stream.Stream.concat(
+                    instances.get(upstream.name()).stream(),
+                    java.util.Optional.ofNullable(spares.get(upstream.name())).stream())
                 .map(AppProcess::url)
                 .collect(Collectors.joining(",")));
       }
@@ -364,7 +370,9 @@ public final class TesseraSystem implements AutoCloseable {
     ports.add(options.gatewayPort());
     ports.add(options.mailPort());
     for (Services.Service service : Services.DOMAIN) {
-      for (int i = 0; i < options.replicasOf(service.name()); i++) {
+      int slots =
+          options.replicasOf(service.name()) + (options.spares().contains(service.name()) ? 1 : 0);
+      for (int i = 0; i < slots; i++) {
         ports.add(options.portOf(service, i));
       }
     }
@@ -406,6 +414,14 @@ public final class TesseraSystem implements AutoCloseable {
     return Collections.unmodifiableList(instances.getOrDefault(service, List.of()));
   }
 
+  /**
+   * The spare instance of {@code service} ({@link LaunchOptions#spares()}): not started by the
+   * launcher, known to the gateway; empty when the service has none.
+   */
+  public java.util.Optional<AppProcess> spare(String service) {
+    return java.util.Optional.ofNullable(spares.get(service));
+  }
+
   /** Every application instance, gateway last. */
   public List<AppProcess> allInstances() {
     return instances.values().stream().flatMap(List::stream).toList();
@@ -431,7 +447,7 @@ public final class TesseraSystem implements AutoCloseable {
     List<AppProcess> gateway = instances.getOrDefault(Services.GATEWAY.name(), List.of());
     gateway.forEach(p -> p.stop(STOP_GRACE));
     join(
-        allInstances().stream()
+        java.util.stream.Stream.concat(allInstances().stream(), spares.values().stream())
             .filter(p -> !gateway.contains(p))
             .map(p -> CompletableFuture.runAsync(() -> p.stop(STOP_GRACE)))
             .toList());
