@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,12 +37,12 @@ import org.jboss.logging.Logger;
  * instance in turn.
  *
  * <p>What is sent again depends on whether the first attempt can have been acted on. A request that
- * never left the gateway (no connection: refused, connect timeout) is sent again whatever its
- * method: that is what keeps a POST from failing while a pod goes away in a rollout. A request that
- * may have reached the instance (the connection broke before an answer, or a 5xx) is sent again
- * only when repeating it is harmless: an idempotent method, or a request carrying an {@code
- * Idempotency-Key} (the service answers a repeat with the first answer). A timeout is never sent
- * again: the work may be under way.
+ * never left the gateway (no connection: refused, connect timeout; or refused by the instance's
+ * open circuit) is sent again whatever its method: that is what keeps a POST from failing while a
+ * pod goes away in a rollout. A request that may have reached the instance (the connection broke
+ * before an answer, or a 5xx) is sent again only when repeating it is harmless: an idempotent
+ * method, or a request carrying an {@code Idempotency-Key} (the service answers a repeat with the
+ * first answer). A timeout is never sent again: the work may be under way.
  *
  * <p>An instance that answers {@code Connection: close} is going away (a Quarkus service adds it to
  * every answer once it is shutting down): it is skipped from then on ({@code eject-for}), so no
@@ -358,17 +359,21 @@ public class Upstreams {
   }
 
   /**
-   * What a request that may be repeated is sent again after: no connection, a broken connection, a
-   * 5xx; a timeout is not (the work may be under way).
+   * What a request that may be repeated is sent again after: what was not sent, a broken
+   * connection, a 5xx; a timeout is not (the work may be under way).
    */
   static boolean retriable(Throwable t) {
-    return t instanceof UpstreamFailure.NotSent
+    return notSent(t)
         || t instanceof UpstreamFailure.Unreachable
         || t instanceof UpstreamFailure.ServerError;
   }
 
-  /** What any request is sent again after: it never left the gateway. */
+  /**
+   * What any request is sent again after: it never left the gateway — no connection, or the
+   * instance's open circuit refused it (an instance whose circuit opens is skipped, but one picked
+   * as its circuit opens, or while it lets only a probe through, still refuses).
+   */
   static boolean notSent(Throwable t) {
-    return t instanceof UpstreamFailure.NotSent;
+    return t instanceof UpstreamFailure.NotSent || t instanceof CircuitBreakerOpenException;
   }
 }
