@@ -62,7 +62,7 @@ class RollingRestartIT {
       flow.phase("before");
       reads.phase("before");
       flow.awaitAccepted(5, Faults.SERVICE_START);
-      for (Services.Service service : Services.DOMAIN) {
+      for (Services.Service service : system.services().domain()) {
         for (AppProcess instance : system.instances(service.name())) {
           String stopped = instance.id() + " stopped (SIGTERM)";
           flow.phase(stopped);

@@ -1,0 +1,65 @@
+package dev.tessera.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.contracts.EventType;
+import dev.tessera.contracts.EventTypes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServicesTest {
+
+  private static final Path REPOSITORY = Path.of("../..").toAbsolutePath().normalize();
+
+  private final Services services = Services.discover(REPOSITORY);
+
+  @Test
+  void the_domain_services_start_in_the_order_and_on_the_ports_they_always_had() {
+    assertThat(services.domain())
+        .extracting(Services.Service::name, Services.Service::index, Services.Service::module)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("identity", 1, "services/identity"),
+            org.assertj.core.groups.Tuple.tuple("orders", 2, "services/orders"),
+            org.assertj.core.groups.Tuple.tuple("billing", 3, "services/billing"),
+            org.assertj.core.groups.Tuple.tuple("notifications", 4, "services/notifications"));
+    assertThat(services.domain()).allMatch(Services.Service::hasDatabase);
+  }
+
+  @Test
+  void a_service_with_a_descriptor_is_run_without_editing_any_list(@TempDir Path checkout)
+      throws Exception {
+    Path descriptor = checkout.resolve("services/shipping/service.yaml");
+    Files.createDirectories(descriptor.getParent());
+    Files.writeString(
+        descriptor, "name: shipping\nportIndex: 5\nroutes:\n  public: [/api/shipping/rates]\n");
+    Services found = Services.discover(checkout);
+    assertThat(found.all())
+        .extracting(Services.Service::name)
+        .containsExactly("shipping", "gateway");
+  }
+
+  @Test
+  void every_descriptor_publishes_exactly_the_topics_its_contracts_define() {
+    Map<String, Set<String>> contracts = new TreeMap<>();
+    for (EventType<?> type : EventTypes.all()) {
+      contracts.computeIfAbsent(type.service(), s -> new TreeSet<>()).add(type.topic());
+    }
+    Map<String, Set<String>> descriptors = new TreeMap<>();
+    services
+        .registry()
+        .services()
+        .forEach(
+            d -> {
+              if (!d.publishes().isEmpty()) {
+                descriptors.put(d.name(), new TreeSet<>(d.publishes()));
+              }
+            });
+    assertThat(descriptors).isEqualTo(contracts);
+  }
+}
