@@ -1,9 +1,12 @@
 package dev.tessera.launcher;
 
+import dev.tessera.registry.ServiceDescriptor;
 import dev.tessera.registry.ServiceRegistry;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -86,5 +89,28 @@ public final class Services {
                 + ")");
       }
     }
+  }
+
+  /**
+   * The gateway's route table, as configuration: its public reads and credential endpoints, and one
+   * metrics path per service, so that {@code /api/orders/123} is counted as {@code /api/orders}
+   * (the upstream URLs are added where the instances are known).
+   */
+  public Map<String, String> gatewayRoutes() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (!registry.publicReads().isEmpty()) {
+      properties.put(
+          "tessera.gateway.routes.public-reads", String.join(",", registry.publicReads()));
+    }
+    if (!registry.authRoutes().isEmpty()) {
+      properties.put("tessera.gateway.routes.auth", String.join(",", registry.authRoutes()));
+    }
+    properties.put(
+        "quarkus.micrometer.binder.http-server.match-patterns",
+        registry.services().stream()
+            .map(ServiceDescriptor::prefix)
+            .map(prefix -> prefix + "/.*=" + prefix)
+            .collect(Collectors.joining(",")));
+    return properties;
   }
 }

@@ -329,6 +329,7 @@ public final class TesseraSystem implements AutoCloseable {
       environment.put("TESSERA_IDENTITY_SIGNING_KEY", secrets.identitySigningKey());
     }
     if (service == Services.GATEWAY) {
+      properties.putAll(services.gatewayRoutes());
       for (Services.Service upstream : services.domain()) {
         properties.put(
             "tessera.gateway.upstreams." + upstream.name(),

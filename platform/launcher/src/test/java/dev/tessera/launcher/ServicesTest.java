@@ -42,6 +42,28 @@ class ServicesTest {
     assertThat(found.all())
         .extracting(Services.Service::name)
         .containsExactly("shipping", "gateway");
+    assertThat(found.gatewayRoutes())
+        .containsEntry("tessera.gateway.routes.public-reads", "/api/shipping/rates")
+        .doesNotContainKey("tessera.gateway.routes.auth")
+        .containsEntry(
+            "quarkus.micrometer.binder.http-server.match-patterns",
+            "/api/shipping/.*=/api/shipping");
+  }
+
+  @Test
+  void the_gateway_is_given_the_route_table_the_descriptors_describe() {
+    Map<String, String> routes = services.gatewayRoutes();
+    assertThat(routes.get("tessera.gateway.routes.public-reads").split(","))
+        .containsExactlyInAnyOrder("/api/identity/.well-known/jwks.json", "/api/orders/catalog");
+    assertThat(routes.get("tessera.gateway.routes.auth").split(","))
+        .containsExactlyInAnyOrder(
+            "POST /api/identity/users",
+            "POST /api/identity/tokens",
+            "POST /api/identity/tokens/refresh");
+    assertThat(routes.get("quarkus.micrometer.binder.http-server.match-patterns"))
+        .isEqualTo(
+            "/api/identity/.*=/api/identity,/api/orders/.*=/api/orders,"
+                + "/api/billing/.*=/api/billing,/api/notifications/.*=/api/notifications");
   }
 
   @Test
