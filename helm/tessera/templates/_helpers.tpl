@@ -251,13 +251,47 @@ A Kubernetes object name for a Kafka topic name.
 {{- end }}
 
 {{/*
-Apps that use a database, Kafka, Redis: the chart's single list of who needs what.
+Who needs what, read from the apps' values rather than listed: the domain services are the apps
+with "database: true" (each has its own PostgreSQL database, migration Job and is a gateway
+upstream), the Redis users those with "redis: true". Space-separated names, in key order.
 */}}
 {{- define "tessera.services" -}}
-identity orders billing notifications
+{{- $names := list }}
+{{- range $name, $app := .Values.apps }}
+{{- if $app.database }}
+{{- $names = append $names $name }}
+{{- end }}
+{{- end }}
+{{- join " " $names }}
 {{- end }}
 {{- define "tessera.redisApps" -}}
-gateway identity orders billing notifications
+{{- $names := list }}
+{{- range $name, $app := .Values.apps }}
+{{- if $app.redis }}
+{{- $names = append $names $name }}
+{{- end }}
+{{- end }}
+{{- join " " $names }}
+{{- end }}
+
+{{/*
+The gateway's route table, from the services' apps (their service.yaml, checked by a test): the
+public reads and the credential endpoints, each comma-separated, and one metrics uri per service.
+Call with (list $ "public"), (list $ "auth") or (list $ "metrics").
+*/}}
+{{- define "tessera.gatewayRoutes" -}}
+{{- $root := index . 0 }}
+{{- $what := index . 1 }}
+{{- $items := list }}
+{{- range $name := splitList " " (include "tessera.services" $root) }}
+{{- $app := get $root.Values.apps $name }}
+{{- if eq $what "metrics" }}
+{{- $items = append $items (printf "/api/%s/.*=/api/%s" $name $name) }}
+{{- else if $app.routes }}
+{{- $items = concat $items (get $app.routes $what | default list) }}
+{{- end }}
+{{- end }}
+{{- join "," $items }}
 {{- end }}
 
 {{/*

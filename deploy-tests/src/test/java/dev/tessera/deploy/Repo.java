@@ -1,5 +1,7 @@
 package dev.tessera.deploy;
 
+import dev.tessera.registry.ServiceDescriptor;
+import dev.tessera.registry.ServiceRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,9 +12,15 @@ import java.util.stream.Stream;
 /** Where the chart, the manifests and the applications' sources are, seen from the tests. */
 final class Repo {
 
-  /** The apps the chart deploys, by component name. */
-  static final List<String> APPS =
-      List.of("gateway", "identity", "orders", "billing", "notifications");
+  /** The domain services, as their descriptors ({@code services/*}{@code /service.yaml}) say. */
+  static final ServiceRegistry REGISTRY = ServiceRegistry.discover(root());
+
+  /** The domain services' names, in port-index order. */
+  static final List<String> SERVICES =
+      REGISTRY.services().stream().map(ServiceDescriptor::name).toList();
+
+  /** The apps the chart deploys, by component name: the gateway and every domain service. */
+  static final List<String> APPS = Stream.concat(Stream.of("gateway"), SERVICES.stream()).toList();
 
   private Repo() {}
 

@@ -115,7 +115,7 @@ class RollingUpgradeChartTest {
         .as("DNS answers are cached for less than the discovery refresh")
         .isLessThan(AppConfig.parseDuration(refresh));
     int port = Integer.parseInt(env.get("QUARKUS_HTTP_PORT"));
-    for (String service : List.of("identity", "orders", "billing", "notifications")) {
+    for (String service : Repo.SERVICES) {
       String headless = Chart.component(service) + "-pods";
       assertThat(env)
           .containsEntry(
@@ -211,7 +211,7 @@ class RollingUpgradeChartTest {
   void migrations_run_in_one_job_per_release_and_the_apps_only_wait_for_them_and_validate(
       String label, Path values) throws Exception {
     List<ObjectNode> objects = Chart.objects(values);
-    for (String service : List.of("identity", "orders", "billing", "notifications")) {
+    for (String service : Repo.SERVICES) {
       ObjectNode job =
           Chart.find(objects, "Job", Chart.component(service) + "-migrations-1").orElseThrow();
       assertThat(job.path("metadata").path("annotations").has("helm.sh/hook"))

@@ -43,7 +43,8 @@ final class Faults {
         Statement s = c.createStatement()) {
       s.execute(
           "select pg_terminate_backend(pid) from pg_stat_activity where datname in ("
-              + String.join(", ", Services.DOMAIN.stream().map(d -> "'" + d.name() + "'").toList())
+              + String.join(
+                  ", ", system.services().domain().stream().map(d -> "'" + d.name() + "'").toList())
               + ")");
     } catch (SQLException e) {
       throw new IllegalStateException("could not terminate the services' sessions", e);
@@ -94,7 +95,7 @@ final class Faults {
   private static void onEveryServiceDatabase(TesseraSystem system, String ddl, String what) {
     try (Connection c = system.servers().postgres().connectAsSuperuser("postgres");
         Statement s = c.createStatement()) {
-      for (Services.Service service : Services.DOMAIN) {
+      for (Services.Service service : system.services().domain()) {
         s.execute(String.format(ddl, service.name()));
       }
     } catch (SQLException e) {

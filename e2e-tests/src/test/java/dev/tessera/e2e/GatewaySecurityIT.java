@@ -439,7 +439,9 @@ class GatewaySecurityIT {
       command.add("-Dquarkus.redis.hosts=" + system.servers().redis().uri());
       command.add("-Dquarkus.otel.sdk.disabled=true");
       command.add("-Dtessera.gateway.jwks-url=" + identity + "/api/identity/.well-known/jwks.json");
-      for (Services.Service service : Services.DOMAIN) {
+      // The route table as the launcher gives it to its own gateway (services' descriptors).
+      system.services().gatewayRoutes().forEach((k, v) -> command.add("-D" + k + "=" + v));
+      for (Services.Service service : system.services().domain()) {
         command.add(
             "-Dtessera.gateway.upstreams."
                 + service.name()

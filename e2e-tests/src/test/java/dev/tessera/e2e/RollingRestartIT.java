@@ -70,7 +70,7 @@ class RollingRestartIT {
       flow.phase("before");
       reads.phase("before");
       flow.awaitAccepted(5, Faults.SERVICE_START);
-      for (Services.Service service : Services.DOMAIN) {
+      for (Services.Service service : system.services().domain()) {
         AppProcess next = system.spare(service.name()).orElseThrow();
         for (AppProcess old : system.instances(service.name())) {
           String surge = next.id() + " started next to " + old.id();

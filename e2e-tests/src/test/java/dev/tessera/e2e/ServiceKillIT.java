@@ -24,7 +24,7 @@ class ServiceKillIT {
     SteadyOrderFlow flow = SteadyOrderFlow.start(gateway);
     try {
       flow.awaitAccepted(5, RECOVERY);
-      for (Services.Service service : Services.DOMAIN) {
+      for (Services.Service service : system.services().domain()) {
         flow.phase(service.name() + " killed");
         Faults.kill(system, service.name());
         flow.keepRunningFor(Duration.ofSeconds(3));

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.launcher.AppProcess;
-import dev.tessera.launcher.Services;
 import dev.tessera.launcher.Tessera;
 import dev.tessera.launcher.TesseraSystem;
 import dev.tessera.servers.Credentials;
@@ -35,7 +34,8 @@ class SystemStartupIT {
 
   @Test
   void every_service_instance_and_the_gateway_report_ready() {
-    assertThat(system.allInstances()).hasSize(Services.all().size() + 1); // orders runs twice
+    assertThat(system.allInstances())
+        .hasSize(system.services().all().size() + 1); // orders runs twice
     for (AppProcess app : system.allInstances()) {
       assertThat(app.healthStatus("/q/health/ready")).as(app.id()).isEqualTo(200);
       assertThat(app.healthStatus("/q/health/live")).as(app.id()).isEqualTo(200);

@@ -63,7 +63,7 @@ final class WholeSystem {
             // gateway, mail page, then the services from base + 2 (base + index + 10 × instance)
             .withPorts(base, base + 2, base + 1);
     if (everyService) {
-      for (Services.Service service : Services.DOMAIN) {
+      for (Services.Service service : Services.discover(repository).domain()) {
         options = options.withReplicas(service.name(), instances).withSpare(service.name());
       }
     }

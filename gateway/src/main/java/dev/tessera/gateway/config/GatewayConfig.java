@@ -15,6 +15,9 @@ public interface GatewayConfig {
   /** Base URLs of each service's instances, e.g. {@code orders=http://a:8082,http://b:8082}. */
   Map<String, List<String>> upstreams();
 
+  /** The routes that pass without a token, as the services' descriptors declare them. */
+  Routes routes();
+
   /** Where identity publishes its JSON Web Key Set. */
   String jwksUrl();
 
@@ -49,6 +52,21 @@ public interface GatewayConfig {
 
   /** Aggregated OpenAPI document. */
   Docs docs();
+
+  /**
+   * The public part of the route table; every other route under {@code /api/<service>/} needs a
+   * token. The launcher and the chart fill it from {@code services/<name>/service.yaml}.
+   */
+  interface Routes {
+    /** Paths whose GET and HEAD pass without a token, e.g. {@code /api/orders/catalog}. */
+    Optional<List<String>> publicReads();
+
+    /**
+     * Credential endpoints, {@code "METHOD /path"}: no token, and limited per client address in the
+     * strict {@code auth} rate-limit group.
+     */
+    Optional<List<String>> auth();
+  }
 
   /** Token verification settings. */
   interface Jwt {

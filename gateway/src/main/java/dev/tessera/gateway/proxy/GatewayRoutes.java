@@ -68,7 +68,11 @@ public class GatewayRoutes {
       EdgeValidators edge) {
     this.config = config;
     this.upstreams = upstreams;
-    this.routes = new RouteTable(upstreams.names());
+    this.routes =
+        new RouteTable(
+            upstreams.names(),
+            config.routes().publicReads().orElse(List.of()),
+            config.routes().auth().orElse(List.of()));
     this.verifier = verifier;
     this.revocations = revocations;
     this.limiter = limiter;

@@ -44,6 +44,13 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         "tessera.gateway.upstreams.draining", url(FreePorts.next()) + "," + url(FreePorts.next()));
     config.put("tessera.gateway.upstreams.vanishing", url(FreePorts.next()));
     config.put("tessera.gateway.upstreams.idle", "http://localhost:" + FreePorts.next());
+    // What identity's and orders' descriptors (services/*/service.yaml) give the gateway.
+    config.put(
+        "tessera.gateway.routes.public-reads",
+        "/api/identity/.well-known/jwks.json,/api/orders/catalog");
+    config.put(
+        "tessera.gateway.routes.auth",
+        "POST /api/identity/users,POST /api/identity/tokens,POST /api/identity/tokens/refresh");
     config.put("tessera.gateway.discovery.enabled", "true");
     config.put("tessera.gateway.discovery.refresh", "1S");
     // Far shorter than any upstream's idle timeout here (none closes idle connections itself).

@@ -1,6 +1,7 @@
 package dev.tessera.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Set;
@@ -8,7 +9,15 @@ import org.junit.jupiter.api.Test;
 
 class RoutingTest {
 
-  private final RouteTable table = new RouteTable(Set.of("identity", "orders", "billing"));
+  // As the launcher and the chart configure it from identity's and orders' service.yaml.
+  private final RouteTable table =
+      new RouteTable(
+          Set.of("identity", "orders", "billing"),
+          List.of("/api/identity/.well-known/jwks.json", "/api/orders/catalog"),
+          List.of(
+              "POST /api/identity/users",
+              "POST /api/identity/tokens",
+              "POST /api/identity/tokens/refresh"));
 
   @Test
   void the_first_segment_after_api_names_the_service() {
@@ -51,6 +60,46 @@ class RoutingTest {
     assertThat(table.route("GET", "/api/orders/catalog/").orElseThrow().isPublic()).isTrue();
     assertThat(table.route("POST", "/api/identity/tokens/current").orElseThrow().group())
         .isEqualTo("identity");
+  }
+
+  @Test
+  void without_configured_routes_every_route_needs_a_token() {
+    RouteTable bare = new RouteTable(Set.of("identity", "orders"), List.of(), List.of());
+    assertThat(bare.route("POST", "/api/identity/tokens"))
+        .contains(new Route("identity", "identity", false));
+    assertThat(bare.route("GET", "/api/orders/catalog"))
+        .contains(new Route("orders", "orders", false));
+  }
+
+  @Test
+  void a_configured_route_is_matched_as_the_upstream_resolves_it_however_it_was_written() {
+    RouteTable written =
+        new RouteTable(
+            Set.of("orders"),
+            List.of(" /api/orders/Catalog/ "),
+            List.of("POST  /api/orders/keys/"));
+    assertThat(written.route("GET", "/api/orders/catalog").orElseThrow().isPublic()).isTrue();
+    assertThat(written.route("POST", "/api/orders/KEYS"))
+        .contains(new Route("orders", "auth", true));
+  }
+
+  @Test
+  void a_route_under_no_configured_service_or_malformed_stops_the_gateway_at_start() {
+    assertThatThrownBy(
+            () -> new RouteTable(Set.of("orders"), List.of("/api/shipping/rates"), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "tessera.gateway.routes.public-reads: '/api/shipping/rates' is not a path below"
+                + " /api/<service>/ of a configured service");
+    assertThatThrownBy(() -> new RouteTable(Set.of("orders"), List.of("/api/orders/"), List.of()))
+        .hasMessageContaining("'/api/orders/' is not a path below /api/<service>/");
+    assertThatThrownBy(
+            () -> new RouteTable(Set.of("orders"), List.of(), List.of("/api/orders/keys")))
+        .hasMessageStartingWith(
+            "tessera.gateway.routes.auth: '/api/orders/keys' is not \"METHOD /path\"");
+    assertThatThrownBy(
+            () -> new RouteTable(Set.of("orders"), List.of(), List.of("post /api/orders/keys")))
+        .hasMessageStartingWith("tessera.gateway.routes.auth: 'post /api/orders/keys'");
   }
 
   @Test

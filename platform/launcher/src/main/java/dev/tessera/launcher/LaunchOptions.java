@@ -47,17 +47,10 @@ public record LaunchOptions(
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     replicas = Map.copyOf(replicas);
     spares = Set.copyOf(spares);
-    spares.forEach(
-        service -> {
-          if (Services.byName(service).isEmpty()) {
-            throw new IllegalArgumentException("unknown service " + service);
-          }
-        });
     replicas.forEach(
+        // Which names are services is the checkout's to say (Services.requireKnown, at start),
+        // for the spares too.
         (service, count) -> {
-          if (Services.byName(service).isEmpty()) {
-            throw new IllegalArgumentException("unknown service " + service);
-          }
           if (count < 1 || count > MAX_REPLICAS) {
             throw new IllegalArgumentException(
                 service + ": between 1 and " + MAX_REPLICAS + " replicas, not " + count);

@@ -1,10 +1,21 @@
 package dev.tessera.launcher;
 
+import dev.tessera.registry.ServiceDescriptor;
+import dev.tessera.registry.ServiceRegistry;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** The applications the launcher runs, in start order, and where their builds are. */
+/**
+ * The applications the launcher runs, in start order, and where their builds are: the domain
+ * services of the checkout, as their descriptors ({@code services/*}{@code /service.yaml}) describe
+ * them, then the gateway.
+ */
 public final class Services {
 
   /** One application: a domain service (with its own database) or the gateway. */
@@ -16,30 +27,90 @@ public final class Services {
     }
   }
 
-  /**
-   * The domain services: each has its own database and role, and an outbox connector if it
-   * publishes events.
-   */
-  public static final List<Service> DOMAIN =
-      List.of(
-          new Service("identity", 1, "services/identity", true),
-          new Service("orders", 2, "services/orders", true),
-          new Service("billing", 3, "services/billing", true),
-          new Service("notifications", 4, "services/notifications", true));
-
   /** The single public entry point, started once every domain service is ready. */
   public static final Service GATEWAY = new Service("gateway", 0, "gateway", false);
 
-  private Services() {}
+  private final ServiceRegistry registry;
+  private final List<Service> domain;
+
+  private Services(ServiceRegistry registry) {
+    this.registry = registry;
+    this.domain =
+        registry.services().stream()
+            .map(d -> new Service(d.name(), d.portIndex(), d.module(), true))
+            .toList();
+  }
+
+  /**
+   * The services of the checkout at {@code repository}.
+   *
+   * @throws dev.tessera.registry.DescriptorException naming the file and field of a bad descriptor
+   */
+  public static Services discover(Path repository) {
+    return new Services(ServiceRegistry.discover(repository));
+  }
+
+  /**
+   * The domain services, in port-index order: each has its own database and role, and an outbox
+   * connector if it publishes events.
+   */
+  public List<Service> domain() {
+    return domain;
+  }
 
   /** Every application, gateway last. */
-  public static List<Service> all() {
-    return java.util.stream.Stream.concat(DOMAIN.stream(), java.util.stream.Stream.of(GATEWAY))
-        .toList();
+  public List<Service> all() {
+    return Stream.concat(domain.stream(), Stream.of(GATEWAY)).toList();
   }
 
   /** The application called {@code name}. */
-  public static Optional<Service> byName(String name) {
+  public Optional<Service> byName(String name) {
     return all().stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /** The descriptors the domain services were read from. */
+  public ServiceRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Refuses names that are no application's (e.g. in {@code --replicas}).
+   *
+   * @throws IllegalArgumentException naming the first unknown one and the known ones
+   */
+  public void requireKnown(Collection<String> names) {
+    for (String name : names) {
+      if (byName(name).isEmpty()) {
+        throw new IllegalArgumentException(
+            "unknown service "
+                + name
+                + " (known: "
+                + all().stream().map(Service::name).collect(Collectors.joining(", "))
+                + ")");
+      }
+    }
+  }
+
+  /**
+   * The gateway's route table, as configuration: its public reads and credential endpoints, and one
+   * metrics path per service, so that {@code /api/orders/123} is counted as {@code /api/orders}
+   * (the upstream URLs are added where the instances are known).
+   */
+  public Map<String, String> gatewayRoutes() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (!registry.publicReads().isEmpty()) {
+      properties.put(
+          "tessera.gateway.routes.public-reads", String.join(",", registry.publicReads()));
+    }
+    if (!registry.authRoutes().isEmpty()) {
+      properties.put("tessera.gateway.routes.auth", String.join(",", registry.authRoutes()));
+    }
+    properties.put(
+        "quarkus.micrometer.binder.http-server.match-patterns",
+        registry.services().stream()
+            .map(ServiceDescriptor::prefix)
+            .map(prefix -> prefix + "/.*=" + prefix)
+            .collect(Collectors.joining(",")));
+    return properties;
   }
 }

@@ -43,6 +43,7 @@ public final class TesseraSystem implements AutoCloseable {
   private final LaunchOptions options;
   private final Consumer<String> progress;
   private final Secrets secrets;
+  private final Services services;
   private final Map<String, List<AppProcess>> instances = new LinkedHashMap<>();
   private final Map<String, AppProcess> spares = new java.util.concurrent.ConcurrentHashMap<>();
   private final TraceStore traces = new TraceStore();
@@ -53,6 +54,9 @@ public final class TesseraSystem implements AutoCloseable {
     this.options = options;
     this.progress = progress;
     this.secrets = Secrets.in(options.dataDirectory());
+    this.services = Services.discover(options.repository());
+    services.requireKnown(options.replicas().keySet());
+    services.requireKnown(options.spares());
   }
 
   /**
@@ -99,8 +103,8 @@ public final class TesseraSystem implements AutoCloseable {
               + " partitions");
     }
 
-    List<CompletableFuture<Void>> services = new ArrayList<>();
-    for (Services.Service service : Services.DOMAIN) {
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    for (Services.Service service : services.domain()) {
       Credentials owner = new Credentials(service.name(), secrets.databasePassword(service.name()));
       servers.postgres().createDatabase(service.name(), owner.username(), owner.password());
       List<AppProcess> started = new ArrayList<>();
@@ -113,9 +117,9 @@ public final class TesseraSystem implements AutoCloseable {
       if (options.spares().contains(service.name())) {
         spares.put(service.name(), app(service, started.size(), owner));
       }
-      services.add(CompletableFuture.runAsync(() -> awaitService(service, started, owner)));
+      ready.add(CompletableFuture.runAsync(() -> awaitService(service, started, owner)));
     }
-    join(services);
+    join(ready);
 
     AppProcess gateway = app(Services.GATEWAY, 0, null);
     gateway.start();
@@ -207,7 +211,7 @@ public final class TesseraSystem implements AutoCloseable {
     }
     progress.accept("outbox connectors pointed at the new primary; restarting the services…");
     List<CompletableFuture<Void>> restarts = new ArrayList<>();
-    for (Services.Service service : Services.DOMAIN) {
+    for (Services.Service service : services.domain()) {
       Credentials owner = databaseOwner(service.name());
       List<AppProcess> old = instances.get(service.name());
       List<AppProcess> fresh = new ArrayList<>();
@@ -330,7 +334,8 @@ public final class TesseraSystem implements AutoCloseable {
       environment.put("TESSERA_IDENTITY_SIGNING_KEY", secrets.identitySigningKey());
     }
     if (service == Services.GATEWAY) {
-      for (Services.Service upstream : Services.DOMAIN) {
+      properties.putAll(services.gatewayRoutes());
+      for (Services.Service upstream : services.domain()) {
         properties.put(
             "tessera.gateway.upstreams." + upstream.name(),
             java.util.stream.Stream.concat(
@@ -350,12 +355,17 @@ public final class TesseraSystem implements AutoCloseable {
   }
 
   private String identityUrl() {
-    return "http://127.0.0.1:" + options.portOf(Services.DOMAIN.get(0), 0);
+    // identity issues the tokens: every service and the gateway verify them with its keys.
+    Services.Service identity =
+        services
+            .byName("identity")
+            .orElseThrow(() -> new IllegalStateException("no services/identity/service.yaml"));
+    return "http://127.0.0.1:" + options.portOf(identity, 0);
   }
 
   private void checkBuilt() {
     List<String> missing =
-        Services.all().stream()
+        services.all().stream()
             .filter(s -> !Files.isRegularFile(s.runner(options.repository())))
             .map(Services.Service::module)
             .toList();
@@ -369,7 +379,7 @@ public final class TesseraSystem implements AutoCloseable {
     List<Integer> ports = new ArrayList<>();
     ports.add(options.gatewayPort());
     ports.add(options.mailPort());
-    for (Services.Service service : Services.DOMAIN) {
+    for (Services.Service service : services.domain()) {
       int slots =
           options.replicasOf(service.name()) + (options.spares().contains(service.name()) ? 1 : 0);
       for (int i = 0; i < slots; i++) {
@@ -435,6 +445,11 @@ public final class TesseraSystem implements AutoCloseable {
   /** The local admin account identity creates at start. */
   public Credentials admin() {
     return new Credentials(secrets.adminEmail(), secrets.adminPassword());
+  }
+
+  /** The applications this system runs, as the checkout's service descriptors list them. */
+  public Services services() {
+    return services;
   }
 
   public LaunchOptions options() {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 class LaunchOptionsTest {
 
   private final LaunchOptions defaults = LaunchOptions.defaults(Path.of("/repo"));
+  private final Services services = Services.discover(Path.of("../..").toAbsolutePath());
 
   @Test
   void keeps_data_in_the_checkout_and_the_gateway_on_8080() {
@@ -20,7 +21,7 @@ class LaunchOptionsTest {
   void gives_every_instance_of_every_service_its_own_port() {
     LaunchOptions options = defaults.withReplicas("orders", 3);
     var ports =
-        Services.DOMAIN.stream()
+        services.domain().stream()
             .flatMap(
                 s ->
                     java.util.stream.IntStream.range(0, options.replicasOf(s.name()))
@@ -31,16 +32,19 @@ class LaunchOptionsTest {
 
   @Test
   void rejects_replicas_of_an_unknown_service_or_out_of_bounds() {
-    assertThatThrownBy(() -> defaults.withReplicas("payments", 2))
-        .hasMessageContaining("unknown service payments");
+    assertThatThrownBy(
+            () -> services.requireKnown(defaults.withReplicas("payments", 2).replicas().keySet()))
+        .hasMessageContaining("unknown service payments (known: identity, orders,");
     assertThatThrownBy(() -> defaults.withReplicas("orders", 0)).hasMessageContaining("between 1");
     assertThatThrownBy(() -> defaults.withReplicas("orders", 9)).hasMessageContaining("between 1");
   }
 
   @Test
   void finds_each_application_where_maven_builds_it() {
-    assertThat(Services.byName("gateway").orElseThrow().runner(Path.of("/repo")))
+    assertThat(services.byName("gateway").orElseThrow().runner(Path.of("/repo")))
         .isEqualTo(Path.of("/repo/gateway/target/quarkus-app/quarkus-run.jar"));
-    assertThat(Services.all()).last().isEqualTo(Services.GATEWAY);
+    assertThat(services.byName("orders").orElseThrow().runner(Path.of("/repo")))
+        .isEqualTo(Path.of("/repo/services/orders/target/quarkus-app/quarkus-run.jar"));
+    assertThat(services.all()).last().isEqualTo(Services.GATEWAY);
   }
 }
