@@ -149,7 +149,14 @@ class CachedReadBenchmark {
     double loadsBefore = sum(metrics, "tessera_cache_loads_seconds_count", "cache=\"first-page\"");
     double getsBefore = sum(metrics, "tessera_cache_gets_total", "cache=\"first-page\"");
     double listsBefore = sum(metrics, "http_server_requests_seconds_count", LIST_READS);
+    String gatewayMetrics = managementUrl(system.instances("gateway").get(0)) + "/q/metrics";
+    Map<String, Double> gatewayBefore =
+        samples(gatewayMetrics, "http_server_requests_seconds_count");
+    Map<String, Double> ordersBefore = samples(metrics, "http_server_requests_seconds_count");
     double[] zipf = wrkZipf(dir, tokens, run);
+    printGrowth(
+        "gateway", gatewayBefore, samples(gatewayMetrics, "http_server_requests_seconds_count"));
+    printGrowth("orders", ordersBefore, samples(metrics, "http_server_requests_seconds_count"));
     double loads =
         sum(metrics, "tessera_cache_loads_seconds_count", "cache=\"first-page\"") - loadsBefore;
     double gets = sum(metrics, "tessera_cache_gets_total", "cache=\"first-page\"") - getsBefore;
@@ -326,20 +333,41 @@ class CachedReadBenchmark {
     return m.group(1);
   }
 
-  /** The sum of the samples of {@code metric} whose labels contain each of {@code labels}. */
-  private static double sum(String url, String metric, String... labels) throws Exception {
+  /** Every sample of {@code metric}, by its label set. */
+  private static Map<String, Double> samples(String url, String metric) throws Exception {
     String text =
         HTTP.send(
                 HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    double sum = 0;
+    Map<String, Double> samples = new java.util.TreeMap<>();
     for (String line : text.split("\n")) {
-      if (line.startsWith(metric + "{")
-          && java.util.Arrays.stream(labels).allMatch(line::contains)) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (line.startsWith(metric + "{")) {
+        int space = line.lastIndexOf(' ');
+        samples.put(
+            line.substring(metric.length(), space), Double.parseDouble(line.substring(space + 1)));
       }
     }
-    return sum;
+    return samples;
+  }
+
+  /** Prints each sample that grew between two scrapes, and by how much. */
+  private static void printGrowth(
+      String app, Map<String, Double> before, Map<String, Double> after) {
+    after.forEach(
+        (labels, value) -> {
+          double grew = value - before.getOrDefault(labels, 0.0);
+          if (grew > 0) {
+            System.out.printf("[cache-benchmark] %s answered %.0f %s%n", app, grew, labels);
+          }
+        });
+  }
+
+  /** The sum of the samples of {@code metric} whose labels contain each of {@code labels}. */
+  private static double sum(String url, String metric, String... labels) throws Exception {
+    return samples(url, metric).entrySet().stream()
+        .filter(e -> java.util.Arrays.stream(labels).allMatch(e.getKey()::contains))
+        .mapToDouble(Map.Entry::getValue)
+        .sum();
   }
 }
