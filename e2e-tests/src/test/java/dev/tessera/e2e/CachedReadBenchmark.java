@@ -343,9 +343,11 @@ class CachedReadBenchmark {
     Map<String, Double> samples = new java.util.TreeMap<>();
     for (String line : text.split("\n")) {
       if (line.startsWith(metric + "{")) {
-        int space = line.lastIndexOf(' ');
-        samples.put(
-            line.substring(metric.length(), space), Double.parseDouble(line.substring(space + 1)));
+        // The labels end at the first '}'; the value follows, and maybe an exemplar after " # "
+        // (OpenMetrics while tracing). Reading the line's last number took the exemplar's value.
+        int labelsEnd = line.indexOf('}');
+        String value = line.substring(labelsEnd + 2).split(" ", 2)[0];
+        samples.put(line.substring(metric.length(), labelsEnd + 1), Double.parseDouble(value));
       }
     }
     return samples;

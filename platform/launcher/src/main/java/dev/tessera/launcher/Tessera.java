@@ -300,10 +300,12 @@ public final class Tessera {
 
   private static final java.util.regex.Pattern MANAGEMENT =
       java.util.regex.Pattern.compile("Management interface listening on (http://[0-9.:]+)");
-  private static final java.util.regex.Pattern CACHE_GET =
+  // A sample, maybe followed by an exemplar (" # {trace_id=…} 1.0", OpenMetrics while tracing):
+  // the labels end at the first "}", and the value is the number right after it.
+  static final java.util.regex.Pattern CACHE_GET =
       java.util.regex.Pattern.compile(
-          "^tessera_cache_gets_total\\{(?=.*cache=\"([^\"]+)\")(?=.*result=\"([^\"]+)\").*\\}"
-              + " ([0-9.eE+-]+)$");
+          "^tessera_cache_gets_total\\{(?=[^}]*cache=\"([^\"]+)\")(?=[^}]*result=\"([^\"]+)\")"
+              + "[^}]*\\} ([0-9.eE+-]+)( # .*)?$");
 
   /**
    * Per instance and cache (platform/cache): reads since start and the share not read from the
