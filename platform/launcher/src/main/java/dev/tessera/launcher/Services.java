@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -66,6 +68,24 @@ public final class Services {
   /** The application called {@code name}. */
   public Optional<Service> byName(String name) {
     return all().stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The services that publish events, by their descriptors' {@code topics.publishes}: those that
+   * get an outbox connector.
+   */
+  public SortedSet<String> publishers() {
+    return registry.services().stream()
+        .filter(d -> !d.publishes().isEmpty())
+        .map(ServiceDescriptor::name)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** Every event topic the services publish, once each. */
+  public SortedSet<String> eventTopics() {
+    return registry.services().stream()
+        .flatMap(d -> d.publishes().stream())
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** The descriptors the domain services were read from. */

@@ -1,7 +1,6 @@
 package dev.tessera.launcher;
 
 import dev.tessera.cdc.OutboxConnector;
-import dev.tessera.contracts.EventTypes;
 import dev.tessera.servers.Compilation;
 import dev.tessera.servers.Credentials;
 import dev.tessera.servers.LocalServers;
@@ -93,7 +92,7 @@ public final class TesseraSystem implements AutoCloseable {
     // with the broker's single partition, and a second instance of a consumer would sit idle.
     List<String> grown =
         EventTopics.ensure(
-            servers.kafka().bootstrapServers(), EventTypes.topics(), EventTopics.PARTITIONS);
+            servers.kafka().bootstrapServers(), services.eventTopics(), EventTopics.PARTITIONS);
     if (!grown.isEmpty()) {
       progress.accept(
           "grew "
@@ -135,7 +134,7 @@ public final class TesseraSystem implements AutoCloseable {
     // Only services that publish events get a connector, as in the Helm chart: notifications has
     // the outbox table of every service but publishes nothing, and an idle connector still costs
     // Connect ~9% of a core (docs/benchmarks.md).
-    if (EventTypes.publishers().contains(service.name())) {
+    if (services.publishers().contains(service.name())) {
       OutboxConnector connector = new OutboxConnector(service.name());
       servers
           .connect()
@@ -183,7 +182,7 @@ public final class TesseraSystem implements AutoCloseable {
             + "; now the primary on port "
             + servers.postgres().port());
     List<String> missing =
-        EventTypes.publishers().stream()
+        services.publishers().stream()
             .map(service -> new OutboxConnector(service).slotName())
             .filter(slot -> !slotUsable(slot))
             .toList();
@@ -194,7 +193,7 @@ public final class TesseraSystem implements AutoCloseable {
               + ": their events since the last synchronization would be lost; services and"
               + " connectors left as they were (docs/failure-model.md says how to recover)");
     }
-    for (String service : EventTypes.publishers()) {
+    for (String service : services.publishers()) {
       OutboxConnector connector = new OutboxConnector(service);
       Credentials owner = databaseOwner(service);
       servers
@@ -232,7 +231,7 @@ public final class TesseraSystem implements AutoCloseable {
               }));
     }
     join(restarts);
-    for (String service : EventTypes.publishers()) {
+    for (String service : services.publishers()) {
       String connector = new OutboxConnector(service).name();
       servers.connect().awaitConnectorRunning(connector, Duration.ofSeconds(60));
     }

@@ -4,9 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.tessera.orders.it.TestTokens;
 import dev.tessera.testing.OutboxCapture;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;

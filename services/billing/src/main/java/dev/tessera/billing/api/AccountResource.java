@@ -4,6 +4,7 @@ import dev.tessera.billing.domain.PaymentMethod;
 import dev.tessera.billing.persistence.AccountEntity;
 import dev.tessera.billing.persistence.AccountRepository;
 import dev.tessera.reads.ReadRouter;
+import dev.tessera.security.CurrentUser;
 import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;

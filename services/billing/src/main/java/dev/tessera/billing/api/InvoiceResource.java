@@ -6,6 +6,7 @@ import dev.tessera.billing.persistence.InvoiceRepository;
 import dev.tessera.billing.persistence.PaymentRepository;
 import dev.tessera.billing.persistence.RefundEntity;
 import dev.tessera.reads.ReadRouter;
+import dev.tessera.security.CurrentUser;
 import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;

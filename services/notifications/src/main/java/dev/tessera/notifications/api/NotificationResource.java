@@ -4,6 +4,7 @@ import dev.tessera.notifications.domain.EmailPreferences;
 import dev.tessera.notifications.persistence.NotificationEntity;
 import dev.tessera.notifications.persistence.NotificationQueries;
 import dev.tessera.notifications.persistence.PagePosition;
+import dev.tessera.security.CurrentUser;
 import dev.tessera.web.Problem;
 import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;

@@ -4,11 +4,12 @@ import dev.tessera.orders.OrdersConfig;
 import dev.tessera.orders.domain.CancellationReason;
 import dev.tessera.orders.domain.OrderStatus;
 import dev.tessera.orders.events.OrderEvents;
-import dev.tessera.orders.persistence.OrderCursor;
 import dev.tessera.orders.persistence.OrderEntity;
 import dev.tessera.orders.persistence.OrderRepository;
 import dev.tessera.orders.persistence.ProductCatalog;
 import dev.tessera.reads.ReadRouter;
+import dev.tessera.security.CurrentUser;
+import dev.tessera.web.PageCursor;
 import dev.tessera.web.Problem;
 import dev.tessera.web.ProblemException;
 import io.quarkus.security.Authenticated;
@@ -32,7 +33,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -61,7 +61,7 @@ public class OrdersResource {
   private final OrdersConfig config;
   private final OrderReads reads;
   private final CatalogValidators catalogValidators;
-  private final JsonWebToken token;
+  private final CurrentUser user;
 
   OrdersResource(
       Mutiny.SessionFactory sessionFactory,
@@ -73,7 +73,7 @@ public class OrdersResource {
       OrdersConfig config,
       OrderReads reads,
       CatalogValidators catalogValidators,
-      JsonWebToken token) {
+      CurrentUser user) {
     this.sessionFactory = sessionFactory;
     this.router = router;
     this.orders = orders;
@@ -83,7 +83,7 @@ public class OrdersResource {
     this.config = config;
     this.reads = reads;
     this.catalogValidators = catalogValidators;
-    this.token = token;
+    this.user = user;
   }
 
   @GET
@@ -154,7 +154,7 @@ public class OrdersResource {
               + " characters.",
           List.of(new Problem.FieldError("Idempotency-Key", "must have 1 to 255 characters")));
     }
-    UUID userId = userId();
+    UUID userId = user.id();
     return placement
         .place(userId, idempotencyKey, request)
         // Committed: the user's first page (and a "not found" of this id) are out of date.
@@ -188,7 +188,7 @@ public class OrdersResource {
   @APIResponse(responseCode = "404", description = "No such order of this user")
   public Uni<OrderResponse> get(@PathParam("id") String id) {
     UUID orderId = orderId(id);
-    UUID userId = userId();
+    UUID userId = user.id();
     // Cached with its owner; anyone else's read gets the 404 of a missing order.
     return reads.owned(orderId, userId).map(order -> requireFound(order, id));
   }
@@ -214,8 +214,8 @@ public class OrdersResource {
           String cursor) {
     Optional<OrderStatus> statusFilter = status(status);
     int pageSize = limit(limit);
-    Optional<OrderCursor> after = cursor(cursor);
-    UUID userId = userId();
+    Optional<PageCursor> after = cursor(cursor);
+    UUID userId = user.id();
     Function<Mutiny.Session, Uni<List<OrderEntity>>> query =
         session -> orders.page(session, userId, statusFilter, after, pageSize + 1);
     if (statusFilter.isEmpty() && after.isEmpty() && pageSize == config.pages().defaultLimit()) {
@@ -234,7 +234,7 @@ public class OrdersResource {
           OrderEntity last = page.isEmpty() ? null : page.get(page.size() - 1);
           return new OrderPage(
               page.stream().map(OrderResponse::of).toList(),
-              more ? new OrderCursor(last.createdAt, last.id).encode() : null);
+              more ? new PageCursor(last.createdAt, last.id).encode() : null);
         });
   }
 
@@ -249,7 +249,7 @@ public class OrdersResource {
   @APIResponse(responseCode = "409", description = "Already cancelled, or changed concurrently")
   public Uni<OrderResponse> cancel(@PathParam("id") String id) {
     UUID orderId = orderId(id);
-    UUID userId = userId();
+    UUID userId = user.id();
     return sessionFactory
         .withTransaction(
             session ->
@@ -270,15 +270,6 @@ public class OrdersResource {
                               .map(ignored -> OrderResponse.of(order));
                         }))
         .call(cancelled -> reads.changed(orderId, userId));
-  }
-
-  private UUID userId() {
-    try {
-      return UUID.fromString(token.getSubject());
-    } catch (IllegalArgumentException | NullPointerException e) {
-      // Identity issues tokens whose subject is the user id; anything else is not ours.
-      throw new io.quarkus.security.UnauthorizedException("the token's subject is not a user id");
-    }
   }
 
   private static UUID orderId(String id) {
@@ -330,12 +321,12 @@ public class OrdersResource {
     return limit;
   }
 
-  private static Optional<OrderCursor> cursor(String cursor) {
+  private static Optional<PageCursor> cursor(String cursor) {
     if (cursor == null || cursor.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
-        OrderCursor.decode(cursor)
+        PageCursor.decode(cursor)
             .orElseThrow(
                 () ->
                     ProblemMappers.invalidRequest(

@@ -1,6 +1,7 @@
 package dev.tessera.orders.persistence;
 
 import dev.tessera.orders.domain.OrderStatus;
+import dev.tessera.web.PageCursor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -28,7 +29,7 @@ public class OrderRepository {
       Mutiny.Session session,
       UUID userId,
       Optional<OrderStatus> status,
-      Optional<OrderCursor> cursor,
+      Optional<PageCursor> cursor,
       int limit) {
     StringBuilder hql = new StringBuilder("from OrderEntity o where o.userId = :userId");
     status.ifPresent(s -> hql.append(" and o.status = :status"));

@@ -17,6 +17,7 @@ import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.servers.Restartable;
 import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TestTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.common.QuarkusTestResource;

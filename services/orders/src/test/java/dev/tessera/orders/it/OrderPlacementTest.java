@@ -22,6 +22,7 @@ import dev.tessera.contracts.EventCodec;
 import dev.tessera.contracts.Money;
 import dev.tessera.contracts.orders.OrderPlaced;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.nullValue;
 import dev.tessera.contracts.EventCodec;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

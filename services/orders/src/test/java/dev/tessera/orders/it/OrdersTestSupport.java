@@ -10,6 +10,7 @@ import dev.tessera.servers.Credentials;
 import dev.tessera.servers.Servers;
 import dev.tessera.testing.OutboxCapture;
 import dev.tessera.testing.TesseraServers;
+import dev.tessera.testing.TestTokens;
 import dev.tessera.testing.TopicReader;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;

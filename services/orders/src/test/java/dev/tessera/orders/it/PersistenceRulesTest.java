@@ -9,6 +9,7 @@ import dev.tessera.orders.persistence.IdempotencyRetention;
 import dev.tessera.orders.persistence.OrderEntity;
 import dev.tessera.orders.persistence.StoredLine;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

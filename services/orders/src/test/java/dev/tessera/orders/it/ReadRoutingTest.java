@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.not;
 
 import dev.tessera.testing.ReplicaPair;
 import dev.tessera.testing.ReplicatedDatabaseResource;
+import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

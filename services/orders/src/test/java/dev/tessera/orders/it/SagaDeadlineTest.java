@@ -16,6 +16,7 @@ import dev.tessera.contracts.Money;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

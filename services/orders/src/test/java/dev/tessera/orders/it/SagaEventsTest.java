@@ -27,6 +27,7 @@ import dev.tessera.contracts.orders.OrderConfirmed;
 import dev.tessera.orders.events.PaymentEventsConsumer;
 import dev.tessera.orders.events.UserEventsConsumer;
 import dev.tessera.testing.TesseraTestResource;
+import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

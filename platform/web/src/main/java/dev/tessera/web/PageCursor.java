@@ -1,4 +1,4 @@
-package dev.tessera.orders.persistence;
+package dev.tessera.web;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -8,13 +8,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Position in a user's list of orders, newest first: the (created at, id) of the last order of a
- * page. Clients get it as an opaque string; its format may change without notice.
+ * Position in a list newest first, for keyset pagination: the (created at, id) of the last item of
+ * a page, so the next page is {@code where (created_at, id) < (?, ?)} rather than an offset that
+ * shifts as items arrive. Clients get it as an opaque string; its format may change without notice.
  *
- * @param createdAt creation time of the last order seen (microsecond precision, as stored)
- * @param id id of the last order seen, which breaks ties between equal times
+ * @param createdAt creation time of the last item seen (microsecond precision, as stored)
+ * @param id id of the last item seen, which breaks ties between equal times
  */
-public record OrderCursor(Instant createdAt, UUID id) {
+public record PageCursor(Instant createdAt, UUID id) {
 
   private static final String VERSION = "v1";
 
@@ -28,7 +29,7 @@ public record OrderCursor(Instant createdAt, UUID id) {
   }
 
   /** The cursor of an opaque string; empty if it is not one this service issued. */
-  public static Optional<OrderCursor> decode(String opaque) {
+  public static Optional<PageCursor> decode(String opaque) {
     try {
       String plain = new String(Base64.getUrlDecoder().decode(opaque), StandardCharsets.UTF_8);
       String[] parts = plain.split(":", -1);
@@ -36,7 +37,7 @@ public record OrderCursor(Instant createdAt, UUID id) {
         return Optional.empty();
       }
       Instant at = Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS);
-      return Optional.of(new OrderCursor(at, UUID.fromString(parts[2])));
+      return Optional.of(new PageCursor(at, UUID.fromString(parts[2])));
     } catch (IllegalArgumentException | ArithmeticException e) {
       return Optional.empty();
     }

@@ -1,4 +1,4 @@
-package dev.tessera.orders.it;
+package dev.tessera.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.jwt.build.Jwt;
@@ -28,7 +28,7 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
 
   // A system property, not a static field: Quarkus loads tests and test resources in different
   // class loaders, and the property is what both see.
-  private static final String PRIVATE_KEY = "orders-test.jwt-private-key";
+  private static final String PRIVATE_KEY = "tessera-test.jwt-private-key";
 
   @Override
   public Map<String, String> start() {
@@ -36,7 +36,7 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
       KeyPair pair = generator.generateKeyPair();
-      Path publicKey = Files.createTempFile("orders-test-jwt", ".pem");
+      Path publicKey = Files.createTempFile("tessera-test-jwt", ".pem");
       Files.writeString(
           publicKey,
           "-----BEGIN PUBLIC KEY-----\n"

@@ -1,4 +1,4 @@
-package dev.tessera.orders.persistence;
+package dev.tessera.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,12 +8,12 @@ import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class OrderCursorTest {
+class PageCursorTest {
 
   @Test
   void a_cursor_survives_its_opaque_form_to_the_microsecond() {
-    var cursor = new OrderCursor(Instant.now().truncatedTo(ChronoUnit.MICROS), UUID.randomUUID());
-    assertThat(OrderCursor.decode(cursor.encode())).contains(cursor);
+    var cursor = new PageCursor(Instant.now().truncatedTo(ChronoUnit.MICROS), UUID.randomUUID());
+    assertThat(PageCursor.decode(cursor.encode())).contains(cursor);
   }
 
   @Test
@@ -27,7 +27,7 @@ class OrderCursorTest {
           encode("v1:1:not-a-uuid"),
           encode("v1:x:" + UUID.randomUUID())
         }) {
-      assertThat(OrderCursor.decode(junk)).as(junk).isEmpty();
+      assertThat(PageCursor.decode(junk)).as(junk).isEmpty();
     }
   }
 
