@@ -1,6 +1,8 @@
 package dev.tessera.launcher;
 
 import dev.tessera.deadletters.DeadLetterTool;
+import dev.tessera.scaffold.NewService;
+import dev.tessera.scaffold.ServiceGenerator;
 import dev.tessera.servers.Credentials;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,6 +58,9 @@ public final class Tessera {
         dlq replay DLQ-TOPIC...   re-deliver those records to their original topics, where
                     every consumer applies each event once (see docs/failure-model.md)
         reset       delete all local data (databases, topics, logs, generated credentials)
+        new-service NAME [--consumes SERVICE.AGGREGATE.events,...] [--publishes AGGREGATE]
+                    write a new domain service: its module under services/NAME, its event in
+                    contracts/, its chart values (see docs/adding-a-service.md)
       """;
 
   private final Path repository;
@@ -98,11 +103,37 @@ public final class Tessera {
       case "demo" -> demo();
       case "reset" -> reset();
       case "dlq" -> dlq(List.of(args).subList(1, args.length));
+      case "new-service" -> newService(List.of(args).subList(1, args.length));
       default -> {
         out.print(USAGE);
         yield 2;
       }
     };
+  }
+
+  /**
+   * Writes a new domain service from the template (platform/scaffold); refuses, writing nothing.
+   */
+  private int newService(List<String> args) {
+    ServiceGenerator.Generated service =
+        ServiceGenerator.generate(repository, NewService.parse(args));
+    String name = service.name();
+    out.println("wrote the service " + name + " (portIndex " + service.portIndex() + "):");
+    service.created().forEach(file -> out.println("  + " + file));
+    service.changed().forEach(file -> out.println("  ~ " + file));
+    out.println(
+        """
+        next:
+          ./mvnw -B verify -pl contracts,services/%1$s -am
+                 build it and run its tests, on real PostgreSQL, Kafka and Connect
+          ./mvnw -B verify -pl deploy-tests -am -Dtessera.k8s.write=true
+                 render the chart with it, regenerate k8s/ and run the chart's checks
+          ./tessera up
+                 run it with the rest, behind the gateway under /api/%1$s/
+          docs/adding-a-service.md says what to change by hand, and why
+        """
+            .formatted(name));
+    return 0;
   }
 
   private int up(List<String> args) {

@@ -1,0 +1,511 @@
+package dev.tessera.scaffold;
+
+import dev.tessera.contracts.EventType;
+import dev.tessera.contracts.EventTypes;
+import dev.tessera.registry.ServiceDescriptor;
+import dev.tessera.registry.ServiceRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes a new domain service into a checkout from the template in this module's resources ({@code
+ * service-template/}): the module under {@code services/<name>}, its event record, JSON Schema and
+ * released v1 in {@code contracts/} when it publishes, and the lines that name it where a list must
+ * (the Maven module list, {@code EventTypes}, the contract tests' samples, the chart's {@code
+ * apps}). Everything is checked and rendered before the first file is written: a refused request
+ * writes nothing.
+ */
+public final class ServiceGenerator {
+
+  /** Longest name: it becomes a database, a role, a consumer group and part of topic names. */
+  static final int MAX_NAME = 20;
+
+  private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9]*");
+
+  /** Names that would collide with a part of Tessera, a server, or a Java or SQL keyword. */
+  private static final Set<String> RESERVED =
+      Set.of(
+          // Tessera's own modules, directories and applications
+          "api",
+          "app",
+          "apps",
+          "common",
+          "contracts",
+          "deploy",
+          "docs",
+          "e2e",
+          "gateway",
+          "helm",
+          "k8s",
+          "platform",
+          "scaffold",
+          "services",
+          "shared",
+          "template",
+          "tessera",
+          "test",
+          "testing",
+          "web",
+          // the servers and what the launcher calls them
+          "connect",
+          "kafka",
+          "postgres",
+          "postgresql",
+          "redis",
+          "smtp",
+          "mail",
+          "admin",
+          // tables every service has
+          "inbox",
+          "outbox",
+          "event",
+          "received",
+          // Java keywords and literals (a service's name is a package segment)
+          "abstract",
+          "assert",
+          "boolean",
+          "break",
+          "byte",
+          "case",
+          "catch",
+          "char",
+          "class",
+          "const",
+          "continue",
+          "default",
+          "do",
+          "double",
+          "else",
+          "enum",
+          "extends",
+          "final",
+          "finally",
+          "float",
+          "for",
+          "goto",
+          "if",
+          "implements",
+          "import",
+          "instanceof",
+          "int",
+          "interface",
+          "long",
+          "native",
+          "new",
+          "package",
+          "private",
+          "protected",
+          "public",
+          "return",
+          "short",
+          "static",
+          "strictfp",
+          "super",
+          "switch",
+          "synchronized",
+          "this",
+          "throw",
+          "throws",
+          "transient",
+          "try",
+          "void",
+          "volatile",
+          "while",
+          "true",
+          "false",
+          "null",
+          "var",
+          "record",
+          "yield",
+          // SQL reserved words (an aggregate's name is its table)
+          "all",
+          "and",
+          "any",
+          "as",
+          "check",
+          "column",
+          "constraint",
+          "create",
+          "current",
+          "desc",
+          "distinct",
+          "end",
+          "from",
+          "grant",
+          "group",
+          "having",
+          "in",
+          "into",
+          "is",
+          "key",
+          "limit",
+          "not",
+          "offset",
+          "on",
+          "or",
+          "order",
+          "primary",
+          "references",
+          "select",
+          "table",
+          "to",
+          "union",
+          "unique",
+          "user",
+          "using",
+          "where",
+          "with");
+
+  private static final String TEMPLATE = "service-template/";
+
+  private ServiceGenerator() {}
+
+  /** What a generation wrote. */
+  public record Generated(String name, int portIndex, List<Path> created, List<Path> changed) {}
+
+  /**
+   * Generates the service {@code request} asks for in the checkout at {@code repository}.
+   *
+   * @throws InvalidServiceRequest if the name is not a lowercase word, is taken or reserved, the
+   *     aggregate is not a valid name, a consumed topic is no other service's, or no port index is
+   *     free — with nothing written
+   */
+  public static Generated generate(Path repository, NewService request) {
+    ServiceRegistry registry = ServiceRegistry.discover(repository);
+    String name = request.name();
+    checkWord("service name", name);
+    if (registry.byName(name).isPresent() || Files.exists(repository.resolve("services/" + name))) {
+      throw new InvalidServiceRequest(
+          "service name '" + name + "' is taken (services/" + name + " exists)");
+    }
+    String aggregate = request.aggregate();
+    request.publishes().ifPresent(a -> checkWord("aggregate (--publishes)", a));
+    List<String> consumes = consumed(registry, request);
+    int portIndex = freePortIndex(registry);
+
+    Map<String, Object> scope = scope(request, aggregate, consumes, portIndex);
+    Map<Path, String> created = new LinkedHashMap<>();
+    for (String[] entry : templateFiles()) {
+      String text = Template.render(resource(entry[0]), scope);
+      if (!text.isBlank()) {
+        created.put(repository.resolve(Template.render(entry[1], scope)), text);
+      }
+    }
+    for (Path file : created.keySet()) {
+      if (Files.exists(file)) {
+        throw new InvalidServiceRequest(repository.relativize(file) + " exists already");
+      }
+    }
+    Map<Path, String> changed = new LinkedHashMap<>();
+    Edits edits = new Edits(repository, changed);
+    edits.addModule(name);
+    edits.addChartValues(Template.render(resource("chart-values.yaml"), scope));
+    if (request.publishes().isPresent()) {
+      edits.addEventType(scope);
+    }
+
+    for (Map.Entry<Path, String> file : created.entrySet()) {
+      write(file.getKey(), file.getValue());
+    }
+    for (Map.Entry<Path, String> file : changed.entrySet()) {
+      write(file.getKey(), file.getValue());
+    }
+    return new Generated(
+        name,
+        portIndex,
+        created.keySet().stream().map(repository::relativize).toList(),
+        changed.keySet().stream().map(repository::relativize).toList());
+  }
+
+  private static void checkWord(String what, String word) {
+    if (!WORD.matcher(word).matches()) {
+      throw new InvalidServiceRequest(
+          what + " '" + word + "' is not a lowercase word (a-z, then a-z or 0-9)");
+    }
+    if (word.length() < 2 || word.length() > MAX_NAME) {
+      throw new InvalidServiceRequest(
+          what + " '" + word + "' must have 2 to " + MAX_NAME + " characters");
+    }
+    if (RESERVED.contains(word)) {
+      throw new InvalidServiceRequest(
+          what
+              + " '"
+              + word
+              + "' is reserved (a part of Tessera, a server, or a Java or SQL word)");
+    }
+  }
+
+  private static List<String> consumed(ServiceRegistry registry, NewService request) {
+    Set<String> published = new TreeSet<>();
+    for (ServiceDescriptor s : registry.services()) {
+      published.addAll(s.publishes());
+    }
+    Set<String> seen = new HashSet<>();
+    for (String topic : request.consumes()) {
+      if (!published.contains(topic)) {
+        throw new InvalidServiceRequest(
+            "--consumes: no service publishes '" + topic + "' (published: " + published + ")");
+      }
+      if (!seen.add(topic)) {
+        throw new InvalidServiceRequest("--consumes: '" + topic + "' is given twice");
+      }
+      if (EventTypes.all().stream().noneMatch(t -> t.topic().equals(topic))) {
+        throw new InvalidServiceRequest(
+            "--consumes: '" + topic + "' has no event type in contracts/ (EventTypes)");
+      }
+    }
+    return request.consumes();
+  }
+
+  private static int freePortIndex(ServiceRegistry registry) {
+    Set<Integer> taken = new HashSet<>();
+    registry.services().forEach(s -> taken.add(s.portIndex()));
+    for (int i = 1; i <= ServiceRegistry.MAX_PORT_INDEX; i++) {
+      if (!taken.contains(i)) {
+        return i;
+      }
+    }
+    throw new InvalidServiceRequest(
+        "no free portIndex: 1 to " + ServiceRegistry.MAX_PORT_INDEX + " are all taken");
+  }
+
+  private static Map<String, Object> scope(
+      NewService request, String aggregate, List<String> consumes, int portIndex) {
+    String name = request.name();
+    Map<String, Object> scope = new HashMap<>();
+    scope.put("service", name);
+    scope.put("Service", capitalized(name));
+    scope.put("aggregate", aggregate);
+    scope.put("Aggregate", capitalized(aggregate));
+    scope.put("AGGREGATE", aggregate.toUpperCase(Locale.ROOT));
+    scope.put("portIndex", Integer.toString(portIndex));
+    scope.put("publishes", request.publishes().isPresent());
+    scope.put("eventTopic", name + "." + aggregate + ".events");
+    scope.put("consumesAny", !consumes.isEmpty());
+    Map<Class<?>, String> constants = eventTypeConstants();
+    List<Map<String, Object>> topics = new ArrayList<>();
+    for (String topic : consumes) {
+      String[] parts = topic.split("\\.");
+      List<Map<String, Object>> types = new ArrayList<>();
+      for (EventType<?> type : EventTypes.all()) {
+        if (type.topic().equals(topic)) {
+          types.add(
+              Map.of(
+                  "Type", type.javaType().getSimpleName(),
+                  "TypeClass", type.javaType().getName(),
+                  "TYPE", constants.get(type.javaType())));
+        }
+      }
+      topics.add(
+          Map.of(
+              "topic",
+              topic,
+              "channel",
+              parts[0] + "-" + parts[1] + "-events",
+              "Channel",
+              capitalized(parts[0]) + capitalized(parts[1]),
+              "handlers",
+              parts[0] + capitalized(parts[1]) + "Handlers",
+              "types",
+              types));
+    }
+    scope.put("consumes", topics);
+    scope.put(
+        "consumedTopics",
+        topics.stream().map(t -> Map.<String, Object>of("topic", t.get("topic"))).toList());
+    return scope;
+  }
+
+  /** Each event record class, by the name of its constant in {@code EventTypes}. */
+  private static Map<Class<?>, String> eventTypeConstants() {
+    Map<Class<?>, String> constants = new HashMap<>();
+    for (Field field : EventTypes.class.getFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && field.getType() == EventType.class) {
+        try {
+          constants.put(((EventType<?>) field.get(null)).javaType(), field.getName());
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return constants;
+  }
+
+  private static String capitalized(String word) {
+    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+  }
+
+  /** The template's files: each line of {@code files.txt} is {@code <template> <target path>}. */
+  private static List<String[]> templateFiles() {
+    List<String[]> files = new ArrayList<>();
+    for (String line : resource("files.txt").split("\n")) {
+      String trimmed = line.strip();
+      if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+        files.add(trimmed.split("\\s+", 2));
+      }
+    }
+    return files;
+  }
+
+  static String resource(String name) {
+    try (InputStream in = ServiceGenerator.class.getResourceAsStream("/" + TEMPLATE + name)) {
+      if (in == null) {
+        throw new IllegalStateException("the service template has no " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** The lines added to files that list every service or event type, computed before writing. */
+  private record Edits(Path repository, Map<Path, String> changed) {
+
+    void addModule(String name) {
+      edit(
+          "services/pom.xml",
+          text -> insertBefore(text, "  </modules>", "    <module>" + name + "</module>\n"));
+    }
+
+    /** Appends the service to {@code apps:}, before the next top-level key. */
+    void addChartValues(String block) {
+      edit(
+          "helm/tessera/values.yaml",
+          text -> {
+            Matcher apps = Pattern.compile("(?m)^apps:\\s*$").matcher(text);
+            if (!apps.find()) {
+              throw new IllegalStateException("no top-level apps: key");
+            }
+            Matcher next = Pattern.compile("(?m)^[a-zA-Z]").matcher(text);
+            if (!next.find(apps.end())) {
+              return text + "\n" + block;
+            }
+            // Before the comment lines and blank lines that introduce the next key.
+            int at = next.start();
+            String[] before = text.substring(0, at).split("\n", -1);
+            int line = before.length - 1;
+            while (line > 0 && (before[line - 1].isBlank() || before[line - 1].startsWith("#"))) {
+              line--;
+            }
+            int offset = String.join("\n", List.of(before).subList(0, line)).length();
+            String head = text.substring(0, offset).stripTrailing() + "\n\n";
+            return head + block.stripTrailing() + "\n\n" + text.substring(offset).stripLeading();
+          });
+    }
+
+    void addEventType(Map<String, Object> scope) {
+      edit(
+          "contracts/src/main/java/dev/tessera/contracts/EventTypes.java",
+          text -> {
+            String constant =
+                Template.render(resource("contracts/event-type-constant.java"), scope);
+            String withImport = addImport(text, Template.render(importOf(), scope));
+            String withConstant =
+                insertBefore(
+                    withImport, "  private static final List<EventType<?>> ALL =", constant);
+            return appendToList(
+                withConstant, "ALL =", Template.render("{{AGGREGATE}}_CREATED", scope));
+          });
+      edit(
+          "contracts/src/test/java/dev/tessera/contracts/SampleEvents.java",
+          text ->
+              appendToList(
+                  addImport(text, Template.render(importOf(), scope)),
+                  "static List<IntegrationEvent> all()",
+                  Template.render(resource("contracts/sample-event.java"), scope).strip()));
+    }
+
+    private static String importOf() {
+      return "dev.tessera.contracts.{{service}}.{{Aggregate}}Created";
+    }
+
+    private void edit(String file, java.util.function.UnaryOperator<String> change) {
+      Path path = repository.resolve(file);
+      String text =
+          changed.computeIfAbsent(
+              path,
+              p -> {
+                try {
+                  return Files.readString(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException("cannot read " + file, e);
+                }
+              });
+      try {
+        changed.put(path, change.apply(text));
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException(
+            file + " is not as the generator expects (" + e.getMessage() + ")", e);
+      }
+    }
+
+    private static String insertBefore(String text, String anchor, String insertion) {
+      int at = text.indexOf(anchor);
+      if (at < 0) {
+        throw new IllegalStateException("no line '" + anchor.strip() + "'");
+      }
+      return text.substring(0, at) + insertion + text.substring(at);
+    }
+
+    private static String addImport(String text, String type) {
+      Matcher first = Pattern.compile("(?m)^import ").matcher(text);
+      if (!first.find()) {
+        throw new IllegalStateException("no import");
+      }
+      return text.substring(0, first.start())
+          + "import "
+          + type
+          + ";\n"
+          + text.substring(first.start());
+    }
+
+    /**
+     * Adds {@code element} as the last argument of the first {@code List.of(…)} after {@code
+     * after}.
+     */
+    private static String appendToList(String text, String after, String element) {
+      int from = text.indexOf(after);
+      int open = from < 0 ? -1 : text.indexOf("List.of(", from);
+      if (open < 0) {
+        throw new IllegalStateException("no List.of( after '" + after + "'");
+      }
+      int depth = 0;
+      for (int i = open + "List.of".length(); i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '(') {
+          depth++;
+        } else if (c == ')' && --depth == 0) {
+          String head = text.substring(0, i).stripTrailing();
+          return head + ",\n        " + element + text.substring(i);
+        }
+      }
+      throw new IllegalStateException("List.of( after '" + after + "' is not closed");
+    }
+  }
+}
