@@ -23,7 +23,8 @@ class ServicesTest {
   void the_domain_services_start_in_the_order_and_on_the_ports_they_always_had() {
     assertThat(services.domain())
         .extracting(Services.Service::name, Services.Service::index, Services.Service::module)
-        .containsExactly(
+        // startsWith: a service added by ./tessera new-service comes after them.
+        .startsWith(
             org.assertj.core.groups.Tuple.tuple("identity", 1, "services/identity"),
             org.assertj.core.groups.Tuple.tuple("orders", 2, "services/orders"),
             org.assertj.core.groups.Tuple.tuple("billing", 3, "services/billing"),
@@ -61,7 +62,7 @@ class ServicesTest {
             "POST /api/identity/tokens",
             "POST /api/identity/tokens/refresh");
     assertThat(routes.get("quarkus.micrometer.binder.http-server.match-patterns"))
-        .isEqualTo(
+        .startsWith(
             "/api/identity/.*=/api/identity,/api/orders/.*=/api/orders,"
                 + "/api/billing/.*=/api/billing,/api/notifications/.*=/api/notifications");
   }
