@@ -3,13 +3,18 @@ package dev.tessera.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.LintResult;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -83,6 +88,82 @@ class ChartRenderTest {
   void the_schema_rejects_a_misspelt_key_deep_inside_an_app() {
     assertThatThrownBy(() -> Chart.template(null, Map.of("apps.orders.autoscaling.maxReplica", 3)))
         .hasMessageContaining("maxReplica");
+  }
+
+  /**
+   * A values file adding apps.shipping: billing's block, consuming orders.order.events in its own
+   * group, publishing through its outbox, no mailer; {@code change} edits the block first.
+   */
+  private static Path withShipping(Path dir, Consumer<ObjectNode> change) throws IOException {
+    JsonNode defaults = Chart.YAML.readTree(Repo.chart().resolve("values.yaml").toFile());
+    ObjectNode shipping = ((ObjectNode) defaults.path("apps").path("billing")).deepCopy();
+    assertThat(shipping.path("database").asBoolean()).as("billing's block has database").isTrue();
+    assertThat(shipping.has("mailer")).as("billing's block has no mailer").isFalse();
+    ObjectNode consumer = (ObjectNode) shipping.path("consumer");
+    consumer.put("group", "shipping");
+    consumer.putArray("topics").add("orders.order.events");
+    shipping.put("outbox", true);
+    change.accept(shipping);
+    ObjectNode values = Chart.YAML.createObjectNode();
+    values.putObject("apps").set("shipping", shipping);
+    Path file = dir.resolve("shipping-values.yaml");
+    Chart.YAML.writeValue(file.toFile(), values);
+    return file;
+  }
+
+  @Test
+  void a_new_service_is_one_apps_block_with_no_schema_edit(@TempDir Path dir) throws Exception {
+    Path values = withShipping(dir, shipping -> {});
+
+    LintResult lint = Chart.lintStrict(values);
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    List<ObjectNode> objects = Chart.parse(Chart.template(values, Map.of()));
+    assertThat(Chart.find(objects, "Deployment", Chart.component("shipping"))).isPresent();
+    assertThat(Chart.find(objects, "Job", Chart.component("shipping-migrations") + "-1"))
+        .as("its migration Job")
+        .isPresent();
+    assertThat(Chart.find(objects, "Cluster", Chart.component("shipping-db")))
+        .as("its database")
+        .isPresent();
+    assertThat(Chart.find(objects, "KafkaConnector", "tessera-shipping-outbox"))
+        .as("its outbox connector")
+        .isPresent();
+    assertThat(Chart.find(objects, "ScaledObject", Chart.component("shipping")))
+        .as("scaled on its consumer lag")
+        .isPresent();
+    assertThat(
+            WorkloadPolicyTest.appContainer(objects, "gateway").getEnv().stream()
+                .map(e -> e.getName()))
+        .as("the gateway's upstreams")
+        .contains("TESSERA_GATEWAY_UPSTREAMS_SHIPPING");
+  }
+
+  @Test
+  void a_misspelt_key_in_a_new_service_is_refused(@TempDir Path dir) throws IOException {
+    Path values =
+        withShipping(dir, shipping -> shipping.set("replica", shipping.remove("replicas")));
+
+    assertThatThrownBy(() -> Chart.template(values, Map.of()))
+        .hasMessageContaining("apps.shipping")
+        .hasMessageFindingMatch("\\breplica\\b");
+  }
+
+  @Test
+  void an_app_name_that_is_not_a_lowercase_word_is_refused(@TempDir Path dir) throws IOException {
+    Path values = withShipping(dir, shipping -> {});
+    String text = Files.readString(values).replace("shipping:", "Ship_ping:");
+    Files.writeString(values, text);
+
+    assertThatThrownBy(() -> Chart.template(values, Map.of())).hasMessageContaining("Ship_ping");
+  }
+
+  @Test
+  void a_dlq_replay_image_that_is_not_a_service_is_refused() {
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    null, Map.of("dlqReplay.enabled", true, "dlqReplay.image", "gateway")))
+        .hasMessageContaining("dlqReplay.image: gateway is not a domain service");
   }
 
   @Test
