@@ -5,31 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tessera.contracts.EventHeaders;
 import dev.tessera.contracts.EventType;
 import dev.tessera.contracts.EventTypes;
-import dev.tessera.servers.Credentials;
+import dev.tessera.testing.EventRecords;
+import dev.tessera.testing.ServiceDatabase;
 import dev.tessera.testing.TestTokens;
-import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,47 +77,11 @@ class ConsumedEventsTest {
   }
 
   private static void produce(EventType<?> type, UUID eventId, String payload) {
-    try (var producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TesseraServers.shared().kafka().bootstrapServers()),
-            new StringSerializer(),
-            new StringSerializer())) {
-      var record = new ProducerRecord<>(type.topic(), eventId.toString(), payload);
-      record.headers().add(EventHeaders.ID, eventId.toString().getBytes(StandardCharsets.UTF_8));
-      record.headers().add(EventHeaders.EVENT_TYPE, type.name().getBytes(StandardCharsets.UTF_8));
-      producer.send(record).get();
-    } catch (Exception e) {
-      throw new IllegalStateException("could not produce", e);
-    }
+    EventRecords.send(type.topic(), eventId.toString(), eventId.toString(), type.name(), payload);
   }
 
   private static int count(String sql, Object... parameters) {
-    String url = config("quarkus.datasource.jdbc.url");
-    try (Connection c =
-            TesseraServers.shared()
-                .postgres()
-                .connect(
-                    url.substring(url.lastIndexOf('/') + 1),
-                    new Credentials(
-                        config("quarkus.datasource.username"),
-                        config("quarkus.datasource.password")));
-        PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        p.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet r = p.executeQuery()) {
-        r.next();
-        return r.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String config(String key) {
-    return ConfigProvider.getConfig().getValue(key, String.class);
+    return ServiceDatabase.count(sql, parameters);
   }
 }
 {{/consumesAny}}

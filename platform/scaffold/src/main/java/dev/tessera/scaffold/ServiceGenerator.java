@@ -219,6 +219,7 @@ public final class ServiceGenerator {
     edits.addChartValues(Template.render(resource("chart-values.yaml"), scope));
     if (request.publishes().isPresent()) {
       edits.addEventType(scope);
+      edits.addChartTopic((String) scope.get("eventTopic"));
     }
 
     for (Map.Entry<Path, String> file : created.entrySet()) {
@@ -416,6 +417,28 @@ public final class ServiceGenerator {
             int offset = String.join("\n", List.of(before).subList(0, line)).length();
             String head = text.substring(0, offset).stripTrailing() + "\n\n";
             return head + block.stripTrailing() + "\n\n" + text.substring(offset).stripLeading();
+          });
+    }
+
+    /**
+     * Adds the topic to {@code topics.events}: the chart creates it and lets the outbox write it.
+     */
+    void addChartTopic(String topic) {
+      edit(
+          "helm/tessera/values.yaml",
+          text -> {
+            Matcher list =
+                Pattern.compile(
+                        "(?m)^topics:\\n(?:(?:  .*|\\s*)\\n)*?  events:\\n((?:    - .*\\n)+)")
+                    .matcher(text);
+            if (!list.find()) {
+              throw new IllegalStateException("no topics.events list");
+            }
+            return text.substring(0, list.end(1))
+                + "    - "
+                + topic
+                + "\n"
+                + text.substring(list.end(1));
           });
     }
 

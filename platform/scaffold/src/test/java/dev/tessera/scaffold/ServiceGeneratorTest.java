@@ -101,7 +101,9 @@ class ServiceGeneratorTest {
                 + ".*- orders.order.events\\n"
                 + ".*outbox: true\\n"
                 + "\\n"
-                + "# -- KEDA");
+                + "# -- KEDA")
+        // The chart creates the topic and lets shipping's outbox user write it.
+        .contains("    - billing.payment.events\n    - shipping.shipment.events\n");
   }
 
   @Test

@@ -18,19 +18,15 @@ import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderLine;
 import dev.tessera.contracts.orders.OrderPlaced;
-import dev.tessera.servers.Credentials;
 import dev.tessera.servers.Servers;
 import dev.tessera.testing.OutboxCapture;
+import dev.tessera.testing.ServiceDatabase;
 import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TopicReader;
 import io.restassured.http.ContentType;
 import io.smallrye.jwt.build.Jwt;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +37,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /** What billing's integration tests share: events in, events out, the database, tokens. */
 final class Billing {
@@ -230,55 +225,14 @@ final class Billing {
   }
 
   static int count(String sql, Object... parameters) {
-    return ((Number) query(sql, parameters).get(0).values().iterator().next()).intValue();
+    return ServiceDatabase.count(sql, parameters);
   }
 
   static int update(String sql, Object... parameters) {
-    try (Connection c = connect();
-        PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        p.setObject(i + 1, parameters[i]);
-      }
-      return p.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return ServiceDatabase.execute(sql, parameters);
   }
 
   static List<Map<String, Object>> query(String sql, Object... parameters) {
-    try (Connection c = connect();
-        PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        p.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet r = p.executeQuery()) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        int columns = r.getMetaData().getColumnCount();
-        while (r.next()) {
-          Map<String, Object> row = new java.util.LinkedHashMap<>();
-          for (int i = 1; i <= columns; i++) {
-            row.put(r.getMetaData().getColumnLabel(i), r.getObject(i));
-          }
-          rows.add(row);
-        }
-        return rows;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Connection connect() throws SQLException {
-    String url = config("quarkus.datasource.jdbc.url");
-    return servers()
-        .postgres()
-        .connect(
-            url.substring(url.lastIndexOf('/') + 1),
-            new Credentials(
-                config("quarkus.datasource.username"), config("quarkus.datasource.password")));
-  }
-
-  private static String config(String key) {
-    return ConfigProvider.getConfig().getValue(key, String.class);
+    return ServiceDatabase.rows(sql, parameters);
   }
 }

@@ -7,8 +7,8 @@ import dev.tessera.contracts.EventHeaders;
 import dev.tessera.contracts.EventType;
 import dev.tessera.contracts.IntegrationEvent;
 import dev.tessera.contracts.identity.UserRegistered;
-import dev.tessera.servers.Credentials;
 import dev.tessera.servers.Servers;
+import dev.tessera.testing.ServiceDatabase;
 import dev.tessera.testing.TesseraServers;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
@@ -18,10 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -32,7 +28,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /** What the notifications tests share: raw events, direct reads of the database, tokens, mail. */
 final class TestSupport {
@@ -116,36 +111,17 @@ final class TestSupport {
 
   /** Runs a {@code select count(*)} on the service database. */
   static int count(String sql, Object... parameters) {
-    Object value = single(sql, parameters);
-    return ((Number) value).intValue();
+    return ServiceDatabase.count(sql, parameters);
   }
 
-  /** The first column of the first row of a query on the service database (null: no row). */
+  /** The first column of the first row, or {@code null}. */
   static Object single(String sql, Object... parameters) {
-    try (Connection c = connect();
-        PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        p.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet r = p.executeQuery()) {
-        return r.next() ? r.getObject(1) : null;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return ServiceDatabase.single(sql, parameters);
   }
 
   /** Runs an insert or update on the service database. */
   static void execute(String sql, Object... parameters) {
-    try (Connection c = connect();
-        PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        p.setObject(i + 1, parameters[i]);
-      }
-      p.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    ServiceDatabase.execute(sql, parameters);
   }
 
   static int notificationsFor(UUID eventId) {
@@ -154,20 +130,6 @@ final class TestSupport {
 
   static String emailStatus(UUID eventId) {
     return (String) single("select status from email_outbox where event_id = ?", eventId);
-  }
-
-  private static Connection connect() throws SQLException {
-    String url = config("quarkus.datasource.jdbc.url");
-    return servers()
-        .postgres()
-        .connect(
-            url.substring(url.lastIndexOf('/') + 1),
-            new Credentials(
-                config("quarkus.datasource.username"), config("quarkus.datasource.password")));
-  }
-
-  private static String config(String key) {
-    return ConfigProvider.getConfig().getValue(key, String.class);
   }
 
   /** Every text part of a message, by content type ({@code text/plain}, {@code text/html}). */

@@ -3,29 +3,18 @@ package dev.tessera.orders.it;
 import static io.restassured.RestAssured.given;
 
 import dev.tessera.contracts.EventCodec;
-import dev.tessera.contracts.EventHeaders;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.IntegrationEvent;
-import dev.tessera.servers.Credentials;
 import dev.tessera.servers.Servers;
+import dev.tessera.testing.EventRecords;
 import dev.tessera.testing.OutboxCapture;
+import dev.tessera.testing.ServiceDatabase;
 import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TestTokens;
 import dev.tessera.testing.TopicReader;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /** What the orders tests share: tokens, requests, raw records, direct reads of the database. */
 final class OrdersTestSupport {
@@ -104,50 +93,17 @@ final class OrdersTestSupport {
   /** Sends a record as a misbehaving or duplicating producer would. */
   static void produceRaw(
       String topic, String key, String eventId, String eventType, String payload) {
-    try (var producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers().kafka().bootstrapServers()),
-            new StringSerializer(),
-            new StringSerializer())) {
-      var record = new ProducerRecord<>(topic, key, payload);
-      if (eventId != null) {
-        record.headers().add(EventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
-      }
-      record.headers().add(EventHeaders.EVENT_TYPE, eventType.getBytes(StandardCharsets.UTF_8));
-      producer.send(record).get();
-    } catch (Exception e) {
-      throw new IllegalStateException("could not produce", e);
-    }
+    EventRecords.send(topic, key, eventId, eventType, payload);
   }
 
   /** Runs a {@code select count(*)} with the given parameters on the service's database. */
   static int count(String sql, Object... parameters) {
-    try (Connection c = connect();
-        PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        p.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet r = p.executeQuery()) {
-        r.next();
-        return r.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return ServiceDatabase.count(sql, parameters);
   }
 
   /** Runs an update (or DDL) on the service's database, as another release's code would. */
   static void execute(String sql, Object... parameters) {
-    try (Connection c = connect();
-        PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        p.setObject(i + 1, parameters[i]);
-      }
-      p.execute();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    ServiceDatabase.execute(sql, parameters);
   }
 
   /** Inbox rows of a consumer for an event: 1 once applied (or skipped), never more. */
@@ -156,19 +112,5 @@ final class OrdersTestSupport {
         "select count(*) from inbox where consumer = ? and event_id = ?",
         consumer,
         UUID.fromString(eventId));
-  }
-
-  private static Connection connect() throws SQLException {
-    String url = config("quarkus.datasource.jdbc.url");
-    return servers()
-        .postgres()
-        .connect(
-            url.substring(url.lastIndexOf('/') + 1),
-            new Credentials(
-                config("quarkus.datasource.username"), config("quarkus.datasource.password")));
-  }
-
-  private static String config(String key) {
-    return ConfigProvider.getConfig().getValue(key, String.class);
   }
 }
