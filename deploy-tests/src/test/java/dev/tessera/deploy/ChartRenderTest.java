@@ -53,19 +53,24 @@ class ChartRenderTest {
     assertThat(Chart.ofKind(objects, "Kafka")).hasSize(1);
     assertThat(Chart.ofKind(objects, "KafkaNodePool")).hasSize(1);
     assertThat(Chart.ofKind(objects, "KafkaConnect")).hasSize(1);
-    assertThat(Chart.ofKind(objects, "Cluster")).hasSize(4);
+    // One database per domain service, however many their descriptors say there are.
+    int services = Repo.SERVICES.size();
+    assertThat(Chart.ofKind(objects, "Cluster")).hasSize(services);
     // A read-write Pooler per database, and a read-only one where the cluster has replicas.
     assertThat(Chart.ofKind(objects, "Pooler"))
         .extracting(Chart::name)
         .filteredOn(name -> name.endsWith("-pooler-rw"))
-        .hasSize(4);
+        .hasSize(services);
     assertThat(
             Chart.ofKind(objects, "Pooler").stream()
                 .map(Chart::name)
                 .filter(name -> name.endsWith("-pooler-ro"))
                 .count())
-        .isIn(0L, 4L);
-    assertThat(Chart.ofKind(objects, "ScaledObject")).hasSize(3);
+        .isIn(0L, (long) services);
+    // A ScaledObject per consumer (those that consume nothing scale on CPU alone).
+    assertThat(Chart.ofKind(objects, "ScaledObject"))
+        .hasSize(
+            (int) Repo.REGISTRY.services().stream().filter(s -> !s.consumes().isEmpty()).count());
     assertThat(Chart.ofKind(objects, "StatefulSet"))
         .extracting(Chart::name)
         .containsExactly("tessera-redis");
