@@ -175,6 +175,14 @@ public final class ServiceGenerator {
 
   private static final String TEMPLATE = "service-template/";
 
+  /** The values files of the chart's environments, each sizing every app for its cluster. */
+  private static final String ENVIRONMENTS = "helm/tessera/ci";
+
+  /** The service whose sizing a new one gets in each environment's values. */
+  private static final String REFERENCE = "orders";
+
+  private static final Set<String> SIZING = Set.of("replicas", "resources", "pdb", "autoscaling");
+
   private ServiceGenerator() {}
 
   /** What a generation wrote. */
@@ -217,6 +225,7 @@ public final class ServiceGenerator {
     Edits edits = new Edits(repository, changed);
     edits.addModule(name);
     edits.addChartValues(Template.render(resource("chart-values.yaml"), scope));
+    edits.addEnvironmentValues(name);
     if (request.publishes().isPresent()) {
       edits.addEventType(scope);
       edits.addChartTopic((String) scope.get("eventTopic"));
@@ -394,30 +403,93 @@ public final class ServiceGenerator {
           text -> insertBefore(text, "  </modules>", "    <module>" + name + "</module>\n"));
     }
 
-    /** Appends the service to {@code apps:}, before the next top-level key. */
+    /** Appends the service to {@code apps:} of the chart's values. */
     void addChartValues(String block) {
-      edit(
-          "helm/tessera/values.yaml",
-          text -> {
-            Matcher apps = Pattern.compile("(?m)^apps:\\s*$").matcher(text);
-            if (!apps.find()) {
-              throw new IllegalStateException("no top-level apps: key");
-            }
-            Matcher next = Pattern.compile("(?m)^[a-zA-Z]").matcher(text);
-            if (!next.find(apps.end())) {
-              return text + "\n" + block;
-            }
-            // Before the comment lines and blank lines that introduce the next key.
-            int at = next.start();
-            String[] before = text.substring(0, at).split("\n", -1);
-            int line = before.length - 1;
-            while (line > 0 && (before[line - 1].isBlank() || before[line - 1].startsWith("#"))) {
-              line--;
-            }
-            int offset = String.join("\n", List.of(before).subList(0, line)).length();
-            String head = text.substring(0, offset).stripTrailing() + "\n\n";
-            return head + block.stripTrailing() + "\n\n" + text.substring(offset).stripLeading();
-          });
+      edit("helm/tessera/values.yaml", text -> appendToApps(text, block, true));
+    }
+
+    /**
+     * Sizes the service in each environment's values ({@code helm/tessera/ci/*.yaml}) as that file
+     * sizes {@code orders}: its replicas, resources, PodDisruptionBudget and autoscaling, and
+     * nothing of orders' own.
+     */
+    void addEnvironmentValues(String name) {
+      Path dir = repository.resolve(ENVIRONMENTS);
+      if (!Files.isDirectory(dir)) {
+        return;
+      }
+      List<Path> files;
+      try (var list = Files.list(dir)) {
+        files = list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      for (Path file : files) {
+        edit(
+            ENVIRONMENTS + "/" + file.getFileName(),
+            text -> {
+              List<String> sizing = sizingOf(text, REFERENCE);
+              if (sizing.isEmpty()) {
+                return text;
+              }
+              String block = "  " + name + ":\n" + String.join("\n", sizing) + "\n";
+              return appendToApps(text, block, false);
+            });
+      }
+    }
+
+    /** The sizing keys of {@code apps.<app>} in a values file, as its lines. */
+    private static List<String> sizingOf(String text, String app) {
+      List<String> lines = List.of(text.split("\n", -1));
+      int start = lines.indexOf("  " + app + ":");
+      List<String> kept = new ArrayList<>();
+      if (start < 0) {
+        return kept;
+      }
+      boolean keeping = false;
+      for (String line : lines.subList(start + 1, lines.size())) {
+        if (!line.startsWith("    ") && !line.isBlank()) {
+          break; // the next app, or the end of apps
+        }
+        if (line.startsWith("    ") && !line.startsWith("     ")) {
+          String key = line.strip().split(":", 2)[0];
+          keeping = SIZING.contains(key);
+        }
+        if (keeping && !line.isBlank()) {
+          kept.add(line);
+        }
+      }
+      return kept;
+    }
+
+    /**
+     * {@code block} as the last entry of the top-level {@code apps:} map, before the comment and
+     * blank lines that introduce the next top-level key; {@code spaced} leaves a blank line around
+     * it, as the chart's own values do.
+     */
+    private static String appendToApps(String text, String block, boolean spaced) {
+      Matcher apps = Pattern.compile("(?m)^apps:\\s*$").matcher(text);
+      if (!apps.find()) {
+        throw new IllegalStateException("no top-level apps: key");
+      }
+      Matcher next = Pattern.compile("(?m)^[a-zA-Z]").matcher(text);
+      String gap = spaced ? "\n" : "";
+      if (!next.find(apps.end())) {
+        return text.stripTrailing() + "\n" + gap + block.stripTrailing() + "\n";
+      }
+      String[] before = text.substring(0, next.start()).split("\n", -1);
+      int line = before.length - 1;
+      while (line > 0 && (before[line - 1].isBlank() || before[line - 1].startsWith("#"))) {
+        line--;
+      }
+      int offset = String.join("\n", List.of(before).subList(0, line)).length();
+      return text.substring(0, offset).stripTrailing()
+          + "\n"
+          + gap
+          + block.stripTrailing()
+          + "\n"
+          + gap
+          + text.substring(offset).stripLeading();
     }
 
     /**

@@ -28,6 +28,8 @@ class ServiceGeneratorTest {
       List.of(
           "services/pom.xml",
           "helm/tessera/values.yaml",
+          "helm/tessera/ci/dev-values.yaml",
+          "helm/tessera/ci/prod-values.yaml",
           "contracts/src/main/java/dev/tessera/contracts/EventTypes.java",
           "contracts/src/test/java/dev/tessera/contracts/SampleEvents.java");
 
@@ -104,6 +106,16 @@ class ServiceGeneratorTest {
                 + "# -- KEDA")
         // The chart creates the topic and lets shipping's outbox user write it.
         .contains("    - billing.payment.events\n    - shipping.shipment.events\n");
+    // Each environment sizes it as it sizes orders, without anything of orders' own.
+    String dev = read("helm/tessera/ci/dev-values.yaml");
+    String ordersInDev = dev.substring(dev.indexOf("  orders:\n") + "  orders:\n".length());
+    ordersInDev = ordersInDev.substring(0, ordersInDev.indexOf("\n  billing:"));
+    assertThat(dev)
+        .contains("  shipping:\n" + ordersInDev + "\n")
+        .contains("pdb: {minAvailable: 0}");
+    assertThat(read("helm/tessera/ci/prod-values.yaml"))
+        .containsPattern(
+            "  shipping:\n    pdb: \\{minAvailable: 1\\}\n    autoscaling: [^\n]+\nkafka:");
   }
 
   @Test
@@ -120,7 +132,11 @@ class ServiceGeneratorTest {
         .noneMatch(path -> path.endsWith("ConsumedEventsTest.java"));
     assertThat(generated.changed())
         .map(Path::toString)
-        .containsExactlyInAnyOrder("services/pom.xml", "helm/tessera/values.yaml");
+        .containsExactlyInAnyOrder(
+            "services/pom.xml",
+            "helm/tessera/values.yaml",
+            "helm/tessera/ci/dev-values.yaml",
+            "helm/tessera/ci/prod-values.yaml");
     assertThat(read("services/wishlist/src/main/resources/application.properties"))
         .contains("quarkus.arc.exclude-types=dev.tessera.eventing.outbox.OutboxCaptureCheck")
         .doesNotContain("mp.messaging");
