@@ -23,11 +23,7 @@ class AdminRolesIT {
   @Test
   void the_bootstrap_admin_may_read_and_set_the_provider_mode_through_the_gateway() {
     Credentials admin = system.admin();
-    Response login =
-        gateway.post(
-            "/api/identity/tokens",
-            null,
-            Map.of("email", admin.username(), "password", admin.password()));
+    Response login = gateway.logIn(admin.username(), admin.password());
     assertThat(login.status()).as("admin log-in: %s", login.body()).isEqualTo(200);
     String token = login.body().get("accessToken").asText();
 

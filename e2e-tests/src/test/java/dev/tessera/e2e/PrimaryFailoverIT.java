@@ -33,8 +33,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,9 +43,11 @@ import org.junit.jupiter.api.Test;
  * order becomes terminal, and every change is on its topic exactly once as an event (no gap) and
  * applied exactly once by its consumers, though Debezium may deliver some twice.
  *
- * <p>Runs on a system of its own: after a failover it has no standby, which the shared system's
- * other tests expect.
+ * <p>Runs on the shared system, after every other test of this JVM (the class orderer of {@code
+ * junit-platform.properties} and {@link Order}): after a failover the system has no standby, which
+ * the others expect. Its checks look only at the orders of its own flow's users.
  */
+@Order(Integer.MAX_VALUE)
 class PrimaryFailoverIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,16 +59,9 @@ class PrimaryFailoverIT {
   private static GatewayClient gateway;
 
   @BeforeAll
-  static void startAnOwnSystem() {
-    system = WholeSystem.startSingleInstances("failover-data");
-    gateway = new GatewayClient(system.gatewayUrl());
-  }
-
-  @AfterAll
-  static void stopIt() {
-    if (system != null) {
-      system.close();
-    }
+  static void theSharedSystem() {
+    system = WholeSystem.get();
+    gateway = WholeSystem.gateway();
   }
 
   @Test
