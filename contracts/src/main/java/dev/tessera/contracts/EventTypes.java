@@ -4,6 +4,7 @@ import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentRefunded;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderConfirmed;
@@ -27,6 +28,10 @@ public final class EventTypes {
   /** Identity: a user was suspended. */
   public static final EventType<UserSuspended> USER_SUSPENDED =
       new EventType<>("identity", "user", "UserSuspended", UserSuspended.class);
+
+  /** Identity: a user's suspension was lifted. */
+  public static final EventType<UserReinstated> USER_REINSTATED =
+      new EventType<>("identity", "user", "UserReinstated", UserReinstated.class);
 
   /** Orders: an order was placed and awaits payment. */
   public static final EventType<OrderPlaced> ORDER_PLACED =
@@ -56,6 +61,7 @@ public final class EventTypes {
       List.of(
           USER_REGISTERED,
           USER_SUSPENDED,
+          USER_REINSTATED,
           ORDER_PLACED,
           ORDER_CONFIRMED,
           ORDER_CANCELLED,

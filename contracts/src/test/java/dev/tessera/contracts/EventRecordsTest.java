@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderLine;
@@ -96,6 +97,9 @@ class EventRecordsTest {
     assertThatThrownBy(() -> new UserRegistered(null, "a@example.com", "A", NOW))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("userId");
+    assertThatThrownBy(() -> new UserReinstated(ID, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("reinstatedAt");
     assertThatThrownBy(() -> new OrderPlaced(ID, ID, List.of(LINE), PRICE, null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("placedAt");

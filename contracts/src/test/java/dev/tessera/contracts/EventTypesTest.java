@@ -44,6 +44,7 @@ class EventTypesTest {
   void the_constants_have_the_topics_of_their_services() {
     assertThat(EventTypes.USER_REGISTERED.topic()).isEqualTo("identity.user.events");
     assertThat(EventTypes.USER_SUSPENDED.topic()).isEqualTo("identity.user.events");
+    assertThat(EventTypes.USER_REINSTATED.topic()).isEqualTo("identity.user.events");
     assertThat(EventTypes.ORDER_PLACED.topic()).isEqualTo("orders.order.events");
     assertThat(EventTypes.ORDER_CONFIRMED.topic()).isEqualTo("orders.order.events");
     assertThat(EventTypes.ORDER_CANCELLED.topic()).isEqualTo("orders.order.events");

@@ -4,6 +4,7 @@ import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentRefunded;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderConfirmed;
@@ -58,6 +59,7 @@ final class SampleEvents {
     return List.of(
         USER_REGISTERED,
         new UserSuspended(USER, "Account shared publicly", Instant.parse("2025-06-09T16:45:30.5Z")),
+        new UserReinstated(USER, Instant.parse("2025-06-11T09:12:04.25Z")),
         ORDER_PLACED,
         new OrderConfirmed(ORDER, USER, PAYMENT, Instant.parse("2025-06-02T14:05:12.001Z")),
         new OrderCancelled(
