@@ -35,9 +35,9 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 /**
- * The account use cases: sign-up, log-in, refresh, log-out, profile, password change and
- * suspension. Slow password hashing runs on the bounded {@link HashingPool}; everything else stays
- * on the event loop with Hibernate Reactive.
+ * The account use cases: sign-up, log-in, refresh, log-out, profile, password change, suspension
+ * and reinstatement. Slow password hashing runs on the bounded {@link HashingPool}; everything else
+ * stays on the event loop with Hibernate Reactive.
  */
 // Created at startup, on the main thread: key generation and the dummy hash are slow, and must
 // not run on an event loop at the first request.
@@ -425,6 +425,29 @@ public class Accounts {
                                   revocations.cutOff(
                                       session, userId, cutoff, config.accessTokenTtl()))
                           .replaceWith(user);
+                    }));
+  }
+
+  /**
+   * Lifts a user's suspension: the user may log in again, and {@code UserReinstated} is published.
+   * Tokens the suspension revoked stay revoked (the cut-off stays). Reinstating a user who is not
+   * suspended changes nothing.
+   */
+  public Uni<UserEntity> reinstate(UUID userId) {
+    Instant now = Instant.now();
+    return sessions.withTransaction(
+        session ->
+            store
+                .findUserForUpdate(session, userId)
+                .map(Accounts::exists)
+                .flatMap(
+                    user -> {
+                      if (user.status != UserStatus.SUSPENDED) {
+                        return Uni.createFrom().item(user);
+                      }
+                      user.status = UserStatus.ACTIVE;
+                      user.updatedAt = now;
+                      return events.reinstated(session, userId, now).replaceWith(user);
                     }));
   }
 

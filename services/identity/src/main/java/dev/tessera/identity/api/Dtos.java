@@ -33,6 +33,6 @@ public final class Dtos {
   /** Suspension of a user by an administrator; the reason is optional. */
   public record SuspensionRequest(String reason) {}
 
-  /** A suspended user. */
+  /** A user's status after a suspension or its lifting: {@code SUSPENDED} or {@code ACTIVE}. */
   public record SuspensionView(UUID id, String status) {}
 }

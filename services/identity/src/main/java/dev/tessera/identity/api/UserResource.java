@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -29,7 +30,10 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** Users: sign-up, the caller's profile and password, and suspension by an administrator. */
+/**
+ * Users: sign-up, the caller's profile and password, and suspension (and its lifting) by an
+ * administrator.
+ */
 @Path("/api/identity/users")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -116,6 +120,17 @@ public class UserResource {
     return accounts
         .suspend(id, request == null ? null : request.reason())
         .map(user -> new SuspensionView(user.id, user.status.name()));
+  }
+
+  /**
+   * Lifts a user's suspension (administrators only): the user may log in again and {@code
+   * UserReinstated} goes out. Tokens the suspension revoked stay revoked.
+   */
+  @DELETE
+  @Path("/{id}/suspension")
+  @RolesAllowed("admin")
+  public Uni<SuspensionView> reinstate(@PathParam("id") UUID id) {
+    return accounts.reinstate(id).map(user -> new SuspensionView(user.id, user.status.name()));
   }
 
   private UUID caller() {

@@ -1,6 +1,7 @@
 package dev.tessera.identity.events;
 
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.eventing.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
@@ -26,5 +27,9 @@ public class UserEvents {
 
   public Uni<UUID> suspended(Mutiny.Session session, UUID userId, String reason, Instant at) {
     return outbox.record(session, new UserSuspended(userId, reason, at));
+  }
+
+  public Uni<UUID> reinstated(Mutiny.Session session, UUID userId, Instant at) {
+    return outbox.record(session, new UserReinstated(userId, at));
   }
 }

@@ -10,6 +10,7 @@ import static dev.tessera.identity.it.IdentityApi.newUser;
 import static dev.tessera.identity.it.IdentityApi.randomEmail;
 import static dev.tessera.identity.it.IdentityApi.refresh;
 import static dev.tessera.identity.it.IdentityApi.refreshOf;
+import static dev.tessera.identity.it.IdentityApi.reinstate;
 import static dev.tessera.identity.it.IdentityApi.suspend;
 import static dev.tessera.identity.it.IdentityApi.tokens;
 import static dev.tessera.testing.TopicReader.header;
@@ -19,6 +20,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.tessera.contracts.EventCodec;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.servers.Servers;
 import dev.tessera.testing.OutboxCapture;
@@ -142,6 +144,85 @@ class EventsAndSuspensionTest {
   void suspending_an_unknown_user_is_404() {
     String admin = access(tokens(ADMIN_EMAIL, ADMIN_PASSWORD));
     suspend(admin, UUID.randomUUID().toString(), "ghost")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void reinstating_a_suspended_user_publishes_UserReinstated_and_lets_them_log_in_again() {
+    String email = randomEmail();
+    String id = newUser(email);
+    Map<String, Object> before = tokens(email, PASSWORD);
+    String admin = access(tokens(ADMIN_EMAIL, ADMIN_PASSWORD));
+    suspend(admin, id, "mistaken identity").then().statusCode(200);
+
+    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC)) {
+      reinstate(admin, id)
+          .then()
+          .statusCode(200)
+          .body("id", equalTo(id))
+          .body("status", equalTo("ACTIVE"));
+
+      await().atMost(CDC).until(() -> reader.events(id, "UserReinstated").size() == 1);
+      var record = reader.events(id, "UserReinstated").get(0);
+      assertThat(header(record, "id")).isNotBlank();
+      UserReinstated event = EventCodec.fromJson(record.value(), UserReinstated.class);
+      assertThat(event.userId()).isEqualTo(UUID.fromString(id));
+      assertThat(event.reinstatedAt()).isNotNull();
+    }
+
+    // The tokens the suspension revoked stay revoked; a new log-in gives working ones.
+    me(access(before)).then().statusCode(401);
+    refresh(refreshOf(before)).then().statusCode(401);
+    Map<String, Object> after = tokens(email, PASSWORD);
+    me(access(after)).then().statusCode(200).body("id", equalTo(id));
+    refresh(refreshOf(after)).then().statusCode(200);
+  }
+
+  @Test
+  void reinstating_a_user_who_is_not_suspended_changes_nothing_and_publishes_nothing() {
+    String email = randomEmail();
+    String id = newUser(email);
+    String admin = access(tokens(ADMIN_EMAIL, ADMIN_PASSWORD));
+
+    try (var reader = new TopicReader(servers().kafka().bootstrapServers(), TOPIC)) {
+      reinstate(admin, id).then().statusCode(200).body("status", equalTo("ACTIVE"));
+      suspend(admin, id, "spam").then().statusCode(200);
+      reinstate(admin, id).then().statusCode(200).body("status", equalTo("ACTIVE"));
+      // Lifting a lifted suspension changes nothing either.
+      reinstate(admin, id).then().statusCode(200).body("status", equalTo("ACTIVE"));
+
+      String later = newUser(randomEmail());
+      await().atMost(CDC).until(() -> reader.withKey(later).size() == 1);
+      await().atMost(CDC).until(() -> reader.events(id, "UserReinstated").size() == 1);
+      assertThat(reader.withKey(id))
+          .extracting(r -> header(r, "eventType"))
+          .filteredOn(type -> !"UserRegistered".equals(type))
+          .containsExactly("UserSuspended", "UserReinstated");
+    }
+    tokens(email, PASSWORD);
+  }
+
+  @Test
+  void a_non_admin_cannot_reinstate_anyone() {
+    String admin = access(tokens(ADMIN_EMAIL, ADMIN_PASSWORD));
+    String suspendedEmail = randomEmail();
+    String suspended = newUser(suspendedEmail);
+    suspend(admin, suspended, "fraud").then().statusCode(200);
+    String email = randomEmail();
+    newUser(email);
+    String token = access(tokens(email, PASSWORD));
+
+    reinstate(token, suspended).then().statusCode(403).contentType("application/problem+json");
+    reinstate("", suspended).then().statusCode(401);
+    logIn(suspendedEmail, PASSWORD).then().statusCode(403);
+  }
+
+  @Test
+  void reinstating_an_unknown_user_is_404() {
+    String admin = access(tokens(ADMIN_EMAIL, ADMIN_PASSWORD));
+    reinstate(admin, UUID.randomUUID().toString())
         .then()
         .statusCode(404)
         .contentType("application/problem+json");

@@ -77,6 +77,13 @@ final class IdentityApi {
         .post("/api/identity/users/" + userId + "/suspension");
   }
 
+  static Response reinstate(String accessToken, String userId) {
+    return given()
+        .auth()
+        .oauth2(accessToken)
+        .delete("/api/identity/users/" + userId + "/suspension");
+  }
+
   static String access(Map<String, Object> tokens) {
     return (String) tokens.get("accessToken");
   }
