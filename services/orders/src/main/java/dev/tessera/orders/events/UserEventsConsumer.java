@@ -2,6 +2,7 @@ package dev.tessera.orders.events;
 
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.eventing.inbox.EventHandlers;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
@@ -26,6 +27,7 @@ public class UserEventsConsumer {
       EventHandlers.consumer(CONSUMER)
           .on(EventTypes.USER_REGISTERED, this::onRegistered)
           .on(EventTypes.USER_SUSPENDED, this::onSuspended)
+          .on(EventTypes.USER_REINSTATED, this::onReinstated)
           .build();
 
   UserEventsConsumer(IdempotentConsumer consumer, UserProjection users) {
@@ -45,5 +47,9 @@ public class UserEventsConsumer {
 
   private Uni<Void> onSuspended(Mutiny.Session session, ReceivedEvent<UserSuspended> event) {
     return users.suspended(session, event.payload().userId(), event.payload().suspendedAt());
+  }
+
+  private Uni<Void> onReinstated(Mutiny.Session session, ReceivedEvent<UserReinstated> event) {
+    return users.reinstated(session, event.payload().userId(), event.payload().reinstatedAt());
   }
 }

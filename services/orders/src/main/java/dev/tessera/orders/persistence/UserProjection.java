@@ -23,9 +23,19 @@ public class UserProjection {
       "insert into user_projection (id, status, updated_at) values (:id, 'ACTIVE', :at)"
           + " on conflict (id) do nothing";
 
+  // A suspension and its lifting each apply only if they are not older than the status the row
+  // has: an aggregate's events arrive in order, but a dead letter replayed later does not, and a
+  // stale UserSuspended must not block a reinstated user (nor a stale UserReinstated free a user
+  // suspended since).
   private static final String SUSPEND =
       "insert into user_projection (id, status, updated_at) values (:id, 'SUSPENDED', :at) on"
-          + " conflict (id) do update set status = 'SUSPENDED', updated_at = excluded.updated_at";
+          + " conflict (id) do update set status = 'SUSPENDED', updated_at = excluded.updated_at"
+          + " where user_projection.updated_at <= excluded.updated_at";
+
+  private static final String REINSTATE =
+      "insert into user_projection (id, status, updated_at) values (:id, 'ACTIVE', :at) on"
+          + " conflict (id) do update set status = 'ACTIVE', updated_at = excluded.updated_at"
+          + " where user_projection.updated_at <= excluded.updated_at";
 
   /** Records that a user signed up (unless already known). */
   public Uni<Void> registered(Mutiny.Session session, UUID userId, Instant at) {
@@ -37,10 +47,23 @@ public class UserProjection {
         .replaceWithVoid();
   }
 
-  /** Records that a user was suspended, whether or not their sign-up was seen. */
+  /**
+   * Records that a user was suspended, whether or not their sign-up was seen, unless a later
+   * reinstatement was seen.
+   */
   public Uni<Void> suspended(Mutiny.Session session, UUID userId, Instant at) {
     return session
         .createNativeQuery(SUSPEND)
+        .setParameter("id", userId)
+        .setParameter("at", at)
+        .executeUpdate()
+        .replaceWithVoid();
+  }
+
+  /** Records that a user's suspension was lifted, unless a later suspension was seen. */
+  public Uni<Void> reinstated(Mutiny.Session session, UUID userId, Instant at) {
+    return session
+        .createNativeQuery(REINSTATE)
         .setParameter("id", userId)
         .setParameter("at", at)
         .executeUpdate()

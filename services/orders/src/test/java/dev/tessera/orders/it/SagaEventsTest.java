@@ -21,6 +21,7 @@ import dev.tessera.contracts.Money;
 import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderConfirmed;
@@ -200,6 +201,69 @@ class SagaEventsTest {
         new UserRegistered(
             userId, userId + "@example.com", "Late", Instant.now().minusSeconds(60)));
     await().atMost(DEADLINE).until(() -> inboxRows(UserEventsConsumer.CONSUMER, registration) == 1);
+
+    as(userId)
+        .contentType(ContentType.JSON)
+        .body(items(MUG, 1))
+        .post("/api/orders")
+        .then()
+        .statusCode(403);
+  }
+
+  @Test
+  void a_suspended_user_reinstated_by_UserReinstated_can_place_orders_again() {
+    UUID userId = UUID.randomUUID();
+    Instant suspendedAt = Instant.now();
+    produce(
+        UUID.randomUUID().toString(),
+        new UserRegistered(
+            userId, userId + "@example.com", "Mallory", suspendedAt.minusSeconds(60)));
+    String suspension = UUID.randomUUID().toString();
+    produce(suspension, new UserSuspended(userId, "abuse", suspendedAt));
+    await().atMost(DEADLINE).until(() -> inboxRows(UserEventsConsumer.CONSUMER, suspension) == 1);
+    as(userId)
+        .contentType(ContentType.JSON)
+        .body(items(MUG, 1))
+        .post("/api/orders")
+        .then()
+        .statusCode(403);
+
+    String reinstatement = UUID.randomUUID().toString();
+    produce(reinstatement, new UserReinstated(userId, suspendedAt.plusSeconds(30)));
+    await()
+        .atMost(DEADLINE)
+        .until(() -> inboxRows(UserEventsConsumer.CONSUMER, reinstatement) == 1);
+
+    place(userId, MUG, 1);
+  }
+
+  @Test
+  void a_stale_suspension_delivered_after_the_reinstatement_that_lifted_it_does_not_block() {
+    UUID userId = UUID.randomUUID();
+    Instant suspendedAt = Instant.now();
+    produce(UUID.randomUUID().toString(), new UserSuspended(userId, "abuse", suspendedAt));
+    produce(UUID.randomUUID().toString(), new UserReinstated(userId, suspendedAt.plusSeconds(30)));
+    // The same suspension again, as a replayed dead letter arrives: after what followed it.
+    String replayed = UUID.randomUUID().toString();
+    produce(replayed, new UserSuspended(userId, "abuse", suspendedAt));
+    await().atMost(DEADLINE).until(() -> inboxRows(UserEventsConsumer.CONSUMER, replayed) == 1);
+
+    place(userId, MUG, 1);
+  }
+
+  @Test
+  void a_stale_reinstatement_delivered_after_a_later_suspension_does_not_lift_it() {
+    UUID userId = UUID.randomUUID();
+    Instant reinstatedAt = Instant.now();
+    produce(
+        UUID.randomUUID().toString(),
+        new UserSuspended(userId, "abuse", reinstatedAt.minusSeconds(30)));
+    produce(
+        UUID.randomUUID().toString(),
+        new UserSuspended(userId, "abuse again", reinstatedAt.plusSeconds(30)));
+    String stale = UUID.randomUUID().toString();
+    produce(stale, new UserReinstated(userId, reinstatedAt));
+    await().atMost(DEADLINE).until(() -> inboxRows(UserEventsConsumer.CONSUMER, stale) == 1);
 
     as(userId)
         .contentType(ContentType.JSON)
