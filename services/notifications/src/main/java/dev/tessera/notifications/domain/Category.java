@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** What a notification is about; e-mail preferences are kept per category. */
 public enum Category {
-  /** The user's account: sign-up, suspension. */
+  /** The user's account: sign-up, suspension and its lifting. */
   ACCOUNT,
   /** The user's orders: confirmation, cancellation. */
   ORDERS,

@@ -51,6 +51,16 @@ public record NotificationDraft(
         Map.of("reason", reason));
   }
 
+  /** The user's suspension was lifted. */
+  public static NotificationDraft accountReinstated(UUID userId) {
+    return new NotificationDraft(
+        NotificationKind.ACCOUNT_REINSTATED,
+        userId,
+        "Your account is restored",
+        "Your account's suspension was lifted: you can sign in again.",
+        Map.of());
+  }
+
   /** An order was confirmed. */
   public static NotificationDraft orderConfirmed(UUID userId, UUID orderId) {
     return new NotificationDraft(

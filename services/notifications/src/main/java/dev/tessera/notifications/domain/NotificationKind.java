@@ -9,6 +9,8 @@ public enum NotificationKind {
   WELCOME(Category.ACCOUNT, "welcome"),
   /** An administrator suspended the user. */
   ACCOUNT_SUSPENDED(Category.ACCOUNT, "account-suspended"),
+  /** An administrator lifted the user's suspension. */
+  ACCOUNT_REINSTATED(Category.ACCOUNT, "account-reinstated"),
   /** An order was paid and confirmed. */
   ORDER_CONFIRMED(Category.ORDERS, "order-confirmed"),
   /** An order was cancelled. */

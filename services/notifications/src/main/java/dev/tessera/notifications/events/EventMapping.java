@@ -4,6 +4,7 @@ import dev.tessera.contracts.IntegrationEvent;
 import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentRefunded;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderConfirmed;
@@ -22,6 +23,9 @@ public final class EventMapping {
     }
     if (event instanceof UserSuspended e) {
       return Optional.of(NotificationDraft.accountSuspended(e.userId(), e.reason()));
+    }
+    if (event instanceof UserReinstated e) {
+      return Optional.of(NotificationDraft.accountReinstated(e.userId()));
     }
     if (event instanceof OrderConfirmed e) {
       return Optional.of(NotificationDraft.orderConfirmed(e.userId(), e.orderId()));

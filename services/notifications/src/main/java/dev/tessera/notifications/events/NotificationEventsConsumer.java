@@ -7,6 +7,7 @@ import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.IntegrationEvent;
 import dev.tessera.contracts.InvalidEventException;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.eventing.inbox.EventHandlers;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
@@ -44,6 +45,7 @@ public class NotificationEventsConsumer {
       EventHandlers.consumer(CONSUMER)
           .on(EventTypes.USER_REGISTERED, this::onUserRegistered)
           .on(EventTypes.USER_SUSPENDED, this::onUserSuspended)
+          .on(EventTypes.USER_REINSTATED, this::onUserReinstated)
           .build();
 
   private final EventHandlers orderHandlers =
@@ -128,6 +130,13 @@ public class NotificationEventsConsumer {
     UserSuspended suspension = event.payload();
     return store
         .markSuspended(session, suspension.userId(), suspension.suspendedAt())
+        .chain(() -> notifyUser(session, event));
+  }
+
+  private Uni<Void> onUserReinstated(Mutiny.Session session, ReceivedEvent<UserReinstated> event) {
+    UserReinstated reinstatement = event.payload();
+    return store
+        .markReinstated(session, reinstatement.userId(), reinstatement.reinstatedAt())
         .chain(() -> notifyUser(session, event));
   }
 

@@ -45,6 +45,11 @@ public class NotificationStore {
   private static final String SUSPEND_RECIPIENT =
       "update recipient set suspended_at = :at, updated_at = now() where user_id = :userId";
 
+  // Only a suspension it lifts: one that came after it (a replayed dead letter) stays.
+  private static final String REINSTATE_RECIPIENT =
+      "update recipient set suspended_at = null, updated_at = now()"
+          + " where user_id = :userId and suspended_at <= :at";
+
   /**
    * Records the in-app notification of event {@code eventId} and its e-mail, to be sent after
    * commit; returns whether they were new (a second call for one event changes nothing).
@@ -104,6 +109,16 @@ public class NotificationStore {
   public Uni<Void> markSuspended(Mutiny.Session session, UUID userId, Instant at) {
     return session
         .createNativeQuery(SUSPEND_RECIPIENT)
+        .setParameter("userId", userId)
+        .setParameter("at", at)
+        .executeUpdate()
+        .replaceWithVoid();
+  }
+
+  /** Notes that a user's suspension was lifted (a recipient not known yet is left alone). */
+  public Uni<Void> markReinstated(Mutiny.Session session, UUID userId, Instant at) {
+    return session
+        .createNativeQuery(REINSTATE_RECIPIENT)
         .setParameter("userId", userId)
         .setParameter("at", at)
         .executeUpdate()

@@ -23,6 +23,7 @@ import dev.tessera.contracts.Money;
 import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentRefunded;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderConfirmed;
@@ -231,6 +232,53 @@ class NotificationFlowTest {
         .body(
             "items.type",
             org.hamcrest.Matchers.contains("account-suspended", "payment-failed", "welcome"));
+  }
+
+  @Test
+  void a_reinstated_user_gets_one_account_reinstated_notification_and_one_email() throws Exception {
+    UserRegistered user = registered("Robin");
+    Instant suspendedAt = Instant.now();
+    produce(
+        EventTypes.USER_SUSPENDED,
+        UUID.randomUUID(),
+        new UserSuspended(user.userId(), "mistaken identity", suspendedAt));
+    UUID eventId = UUID.randomUUID();
+    var reinstated = new UserReinstated(user.userId(), suspendedAt.plusSeconds(60));
+    produce(EventTypes.USER_REINSTATED, eventId, reinstated);
+    produce(EventTypes.USER_REINSTATED, eventId, reinstated);
+
+    await().atMost(DEADLINE).until(() -> mailTo(user.email(), "restored").size() == 1);
+    MimeMessage mail = mailTo(user.email(), "restored").get(0);
+    assertThat(subject(mail)).isEqualTo("Your Tessera account is restored");
+    assertThat(mail.getMessageID()).isEqualTo(MessageIds.forEvent(eventId));
+    assertThat(parts(mail).get("text/plain"))
+        .contains("Hello Robin,")
+        .contains("suspension of your account was lifted");
+    assertThat(parts(mail).get("text/html")).contains("You can sign in again.");
+    assertThat(
+            count(
+                "select count(*) from recipient where user_id = ? and suspended_at is null",
+                user.userId()))
+        .isEqualTo(1);
+
+    // Same key, so the same partition: once this is out, both copies above were consumed.
+    produce(
+        EventTypes.USER_SUSPENDED,
+        UUID.randomUUID(),
+        new UserSuspended(user.userId(), "again", suspendedAt.plusSeconds(120)));
+    await().atMost(DEADLINE).until(() -> mailTo(user.email(), "suspended").size() == 2);
+    assertThat(mailTo(user.email(), "restored")).hasSize(1);
+    assertThat(notificationsFor(eventId)).isEqualTo(1);
+    as(user.userId())
+        .get("/api/notifications")
+        .then()
+        .statusCode(200)
+        .body(
+            "items.type",
+            org.hamcrest.Matchers.contains(
+                "account-suspended", "account-reinstated", "account-suspended", "welcome"))
+        .body("items[1].category", equalTo("account"))
+        .body("items[1].title", equalTo("Your account is restored"));
   }
 
   /** A user whose registration was processed (welcome e-mail received). */

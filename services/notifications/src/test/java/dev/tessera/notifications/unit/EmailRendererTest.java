@@ -48,6 +48,7 @@ class EmailRendererTest {
         new NotificationDraft[] {
           NotificationDraft.welcome(user, "Ada"),
           NotificationDraft.accountSuspended(user, "abuse"),
+          NotificationDraft.accountReinstated(user),
           NotificationDraft.orderConfirmed(user, order),
           NotificationDraft.orderCancelled(user, order, "payment_failed"),
           NotificationDraft.paymentFailed(user, order, 1999, "EUR", "insufficient_funds"),

@@ -7,6 +7,7 @@ import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentRefunded;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.contracts.identity.UserRegistered;
+import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderConfirmed;
@@ -35,6 +36,8 @@ class EventMappingTest {
         new UserSuspended(user, "abuse", now),
         NotificationKind.ACCOUNT_SUSPENDED,
         Category.ACCOUNT);
+    assertKind(
+        new UserReinstated(user, now), NotificationKind.ACCOUNT_REINSTATED, Category.ACCOUNT);
     assertKind(
         new OrderConfirmed(order, user, UUID.randomUUID(), now),
         NotificationKind.ORDER_CONFIRMED,
@@ -76,6 +79,15 @@ class EventMappingTest {
         .containsEntry("amount", "19.99 EUR")
         .containsEntry("reason", "card declined");
     assertThat(draft.body()).contains("19.99 EUR").contains(order.toString());
+  }
+
+  @Test
+  void a_reinstatement_tells_the_user_they_can_sign_in_again() {
+    NotificationDraft draft = EventMapping.draftFor(new UserReinstated(user, now)).orElseThrow();
+    assertThat(draft.userId()).isEqualTo(user);
+    assertThat(draft.kind().code()).isEqualTo("account-reinstated");
+    assertThat(draft.title()).isEqualTo("Your account is restored");
+    assertThat(draft.body()).contains("sign in again");
   }
 
   @Test
