@@ -7,6 +7,7 @@ import dev.tessera.eventing.inbox.EventHandlers;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
 import dev.tessera.eventing.inbox.ReceivedEvent;
 import dev.tessera.{{service}}.persistence.ReceivedEvents;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +22,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * acknowledged and skipped).
  */
 @ApplicationScoped
+@Startup
 public class {{Service}}EventsConsumer {
 
   /** The name keying this consumer's inbox rows; it must never change. */

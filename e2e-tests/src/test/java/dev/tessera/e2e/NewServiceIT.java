@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,6 +51,7 @@ class NewServiceIT {
   private static final Duration SAGA = Duration.ofSeconds(60);
 
   private static Path copy;
+  private static Commands shell;
   private static TesseraSystem system;
 
   @BeforeAll
@@ -78,6 +78,7 @@ class NewServiceIT {
         }
       }
     }
+    shell = new Commands(copy, BUILD);
   }
 
   @AfterAll
@@ -91,7 +92,7 @@ class NewServiceIT {
   void a_generated_service_builds_deploys_and_runs_behind_the_gateway_consuming_and_publishing()
       throws Exception {
     String generated =
-        run(
+        shell.run(
             "./tessera",
             "new-service",
             "shipping",
@@ -104,13 +105,13 @@ class NewServiceIT {
         .contains("services/shipping/src/main/java/dev/tessera/shipping/api/ShipmentResource.java")
         .contains("contracts/src/main/java/dev/tessera/contracts/shipping/ShipmentCreated.java");
     // The same name again is refused, and writes nothing.
-    assertThat(runExpectingFailure("./tessera", "new-service", "shipping"))
+    assertThat(shell.runExpectingFailure("./tessera", "new-service", "shipping"))
         .contains("service name 'shipping' is taken");
 
     // Its own tests and the contracts' (on real PostgreSQL, Kafka and Connect); the launcher's
     // consistency checks (modules, descriptors and event types agree); the chart rendered with it,
     // k8s/ regenerated from it, and every chart check (NetworkPolicies, schema, consistency).
-    run(
+    shell.run(
         "./mvnw",
         "-B",
         "-o",
@@ -209,47 +210,6 @@ class NewServiceIT {
         new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     consumer.subscribe(List.of(topic));
     return consumer;
-  }
-
-  /** Runs a command in the copy; returns its output, or fails with it. */
-  private static String run(String... command) throws IOException, InterruptedException {
-    Result result = execute(command);
-    assertThat(result.exit()).as("%s:%n%s", String.join(" ", command), result.output()).isZero();
-    return result.output();
-  }
-
-  private static String runExpectingFailure(String... command)
-      throws IOException, InterruptedException {
-    Result result = execute(command);
-    assertThat(result.exit()).as("%s:%n%s", String.join(" ", command), result.output()).isNotZero();
-    return result.output();
-  }
-
-  private record Result(int exit, String output) {}
-
-  private static Result execute(String... command) throws IOException, InterruptedException {
-    Path log = Files.createTempFile(copy.getParent(), "command", ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(copy.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    // Offline: everything the copy builds, this build resolved already.
-    builder.environment().put("MAVEN_ARGS", "-o");
-    Process process = builder.start();
-    if (!process.waitFor(BUILD.toSeconds(), TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(
-          String.join(" ", command) + " took over " + BUILD + ":\n" + Files.readString(log));
-    }
-    String output = Files.readString(log);
-    System.out.println("[" + String.join(" ", command) + "]\n" + tail(output));
-    return new Result(process.exitValue(), output);
-  }
-
-  private static String tail(String output) {
-    String[] lines = output.split("\n");
-    return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
   }
 
   private static void deleteRecursively(Path directory) {

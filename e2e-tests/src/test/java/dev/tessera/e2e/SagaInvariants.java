@@ -93,6 +93,14 @@ final class SagaInvariants {
         .ignoreExceptions()
         .untilAsserted(() -> assertBillingAgrees(statuses, accepted, context));
 
+    assertNothingDeadLettered(context);
+  }
+
+  /**
+   * Asserts no record went to a dead-letter topic since {@link #watchDeadLetters}; {@code context}
+   * says what ran, for the failure message.
+   */
+  void assertNothingDeadLettered(String context) {
     Map<TopicPartition, Long> after = deadLetterEnds(system);
     Map<String, Long> deadLettered = new TreeMap<>();
     after.forEach(

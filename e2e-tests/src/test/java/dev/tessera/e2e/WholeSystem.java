@@ -46,27 +46,47 @@ final class WholeSystem {
     return start(name, instances, true);
   }
 
+  /**
+   * Another system, with one instance of each service, its data under {@code target/<name>}; each
+   * of {@code services} runs the build in {@code previousRelease} and has a spare that runs this
+   * checkout's, not started (a rolling upgrade's first new pod). The caller closes it.
+   */
+  static TesseraSystem startWithPreviousRelease(
+      String name, Path previousRelease, String... services) {
+    LaunchOptions options = options(name, 1);
+    for (String service : services) {
+      options = options.withPreviousRelease(service, previousRelease).withSpare(service);
+    }
+    return start(options);
+  }
+
   private static TesseraSystem start(String name, int ordersInstances) {
     return start(name, ordersInstances, false);
   }
 
-  /** A system with fresh data under {@code target/<name>}, on free ports. */
   private static TesseraSystem start(String name, int instances, boolean everyService) {
-    Path repository = repository();
-    Path data = Path.of("target", name).toAbsolutePath();
-    deleteRecursively(data);
-    int base = FreePorts.range(43);
-    LaunchOptions options =
-        LaunchOptions.defaults(repository)
-            .withDataDirectory(data)
-            .withReplicas("orders", instances)
-            // gateway, mail page, then the services from base + 2 (base + index + 10 × instance)
-            .withPorts(base, base + 2, base + 1);
+    LaunchOptions options = options(name, instances);
     if (everyService) {
-      for (Services.Service service : Services.discover(repository).domain()) {
+      for (Services.Service service : Services.discover(repository()).domain()) {
         options = options.withReplicas(service.name(), instances).withSpare(service.name());
       }
     }
+    return start(options);
+  }
+
+  /** Options for a system with fresh data under {@code target/<name>}, on free ports. */
+  private static LaunchOptions options(String name, int ordersInstances) {
+    Path data = Path.of("target", name).toAbsolutePath();
+    deleteRecursively(data);
+    int base = FreePorts.range(43);
+    return LaunchOptions.defaults(repository())
+        .withDataDirectory(data)
+        .withReplicas("orders", ordersInstances)
+        // gateway, mail page, then the services from base + 2 (base + index + 10 × instance)
+        .withPorts(base, base + 2, base + 1);
+  }
+
+  private static TesseraSystem start(LaunchOptions options) {
     return TesseraSystem.start(options, line -> System.out.println("[launcher] " + line));
   }
 

@@ -20,6 +20,9 @@ import java.util.Set;
  * @param spares services with one more instance that is not started: the gateway knows its address
  *     (and skips it while it refuses connections), so a test can start it next to the others, as a
  *     rolling update's surge pod, and stop an old one after it
+ * @param previousReleases services whose started instances run the build in another checkout (the
+ *     previous release, built): with a spare, which runs this one, a test has release N and N+1 of
+ *     that service side by side, as during a rolling upgrade
  */
 public record LaunchOptions(
     Path repository,
@@ -28,7 +31,8 @@ public record LaunchOptions(
     int servicePortBase,
     int mailPort,
     Map<String, Integer> replicas,
-    Set<String> spares) {
+    Set<String> spares,
+    Map<String, Path> previousReleases) {
 
   /** The default ports keep clear of the usual local servers (5432, 6379, 9092, 8081…). */
   public static final int DEFAULT_GATEWAY_PORT = 8080;
@@ -47,6 +51,7 @@ public record LaunchOptions(
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     replicas = Map.copyOf(replicas);
     spares = Set.copyOf(spares);
+    previousReleases = Map.copyOf(previousReleases);
     replicas.forEach(
         // Which names are services is the checkout's to say (Services.requireKnown, at start),
         // for the spares too.
@@ -67,7 +72,8 @@ public record LaunchOptions(
         DEFAULT_SERVICE_PORT_BASE,
         DEFAULT_MAIL_PORT,
         Map.of(),
-        Set.of());
+        Set.of(),
+        Map.of());
   }
 
   /** The same options with {@code count} instances of {@code service}. */
@@ -75,7 +81,14 @@ public record LaunchOptions(
     Map<String, Integer> copy = new LinkedHashMap<>(replicas);
     copy.put(service, count);
     return new LaunchOptions(
-        repository, dataDirectory, gatewayPort, servicePortBase, mailPort, copy, spares);
+        repository,
+        dataDirectory,
+        gatewayPort,
+        servicePortBase,
+        mailPort,
+        copy,
+        spares,
+        previousReleases);
   }
 
   /** The same options with a spare instance of {@code service} (see {@link #spares()}). */
@@ -83,7 +96,14 @@ public record LaunchOptions(
     Set<String> copy = new java.util.HashSet<>(spares);
     copy.add(service);
     return new LaunchOptions(
-        repository, dataDirectory, gatewayPort, servicePortBase, mailPort, replicas, copy);
+        repository,
+        dataDirectory,
+        gatewayPort,
+        servicePortBase,
+        mailPort,
+        replicas,
+        copy,
+        previousReleases);
   }
 
   /** The same options with other ports (0 keeps the current one). */
@@ -95,13 +115,37 @@ public record LaunchOptions(
         serviceBase == 0 ? servicePortBase : serviceBase,
         mail == 0 ? mailPort : mail,
         replicas,
-        spares);
+        spares,
+        previousReleases);
   }
 
   /** The same options with another data directory. */
   public LaunchOptions withDataDirectory(Path directory) {
     return new LaunchOptions(
-        repository, directory, gatewayPort, servicePortBase, mailPort, replicas, spares);
+        repository,
+        directory,
+        gatewayPort,
+        servicePortBase,
+        mailPort,
+        replicas,
+        spares,
+        previousReleases);
+  }
+
+  /**
+   * The same options with the started instances of {@code service} running the build in {@code
+   * checkout} (see {@link #previousReleases()}).
+   */
+  public LaunchOptions withPreviousRelease(String service, Path checkout) {
+    Map<String, Path> copy = new LinkedHashMap<>(previousReleases);
+    copy.put(service, checkout);
+    return new LaunchOptions(
+        repository, dataDirectory, gatewayPort, servicePortBase, mailPort, replicas, spares, copy);
+  }
+
+  /** The checkout whose build instance {@code instance} of {@code service} runs. */
+  public Path checkoutOf(String service, boolean spare) {
+    return spare ? repository : previousReleases.getOrDefault(service, repository);
   }
 
   /** Instances of {@code service}. */

@@ -108,19 +108,19 @@ public final class TesseraSystem implements AutoCloseable {
       servers.postgres().createDatabase(service.name(), owner.username(), owner.password());
       List<AppProcess> started = new ArrayList<>();
       for (int i = 0; i < options.replicasOf(service.name()); i++) {
-        AppProcess process = app(service, i, owner);
+        AppProcess process = app(service, i, owner, false);
         process.start();
         started.add(process);
       }
       instances.put(service.name(), started);
       if (options.spares().contains(service.name())) {
-        spares.put(service.name(), app(service, started.size(), owner));
+        spares.put(service.name(), app(service, started.size(), owner, true));
       }
       ready.add(CompletableFuture.runAsync(() -> awaitService(service, started, owner)));
     }
     join(ready);
 
-    AppProcess gateway = app(Services.GATEWAY, 0, null);
+    AppProcess gateway = app(Services.GATEWAY, 0, null, false);
     gateway.start();
     instances.put(Services.GATEWAY.name(), List.of(gateway));
     gateway.awaitHealthy("/q/health/ready", START_TIMEOUT);
@@ -215,7 +215,7 @@ public final class TesseraSystem implements AutoCloseable {
       List<AppProcess> old = instances.get(service.name());
       List<AppProcess> fresh = new ArrayList<>();
       for (int i = 0; i < old.size(); i++) {
-        fresh.add(app(service, i, owner));
+        fresh.add(app(service, i, owner, false));
       }
       instances.put(service.name(), fresh);
       restarts.add(
@@ -274,7 +274,7 @@ public final class TesseraSystem implements AutoCloseable {
     }
   }
 
-  private AppProcess app(Services.Service service, int instance, Credentials owner) {
+  private AppProcess app(Services.Service service, int instance, Credentials owner, boolean spare) {
     String id = service.name() + "-" + (instance + 1);
     int port =
         service == Services.GATEWAY ? options.gatewayPort() : options.portOf(service, instance);
@@ -346,7 +346,7 @@ public final class TesseraSystem implements AutoCloseable {
     }
     return new AppProcess(
         id,
-        service.runner(options.repository()),
+        service.runner(options.checkoutOf(service.name(), spare)),
         port,
         properties,
         environment,
@@ -365,7 +365,10 @@ public final class TesseraSystem implements AutoCloseable {
   private void checkBuilt() {
     List<String> missing =
         services.all().stream()
-            .filter(s -> !Files.isRegularFile(s.runner(options.repository())))
+            .filter(
+                s ->
+                    !Files.isRegularFile(s.runner(options.repository()))
+                        || !Files.isRegularFile(s.runner(options.checkoutOf(s.name(), false))))
             .map(Services.Service::module)
             .toList();
     if (!missing.isEmpty()) {

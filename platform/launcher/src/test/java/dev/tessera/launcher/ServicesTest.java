@@ -101,4 +101,28 @@ class ServicesTest {
             });
     assertThat(descriptors).isEqualTo(contracts);
   }
+
+  /**
+   * What an earlier release parked is applied by the consumer's handlers, which {@code
+   * IdempotentConsumer.register} learns when the consumer bean is created: a bean created by its
+   * first record would leave the parked records of a quiet partition waiting (VersionSkewIT).
+   */
+  @Test
+  void every_event_consumer_of_every_service_is_created_at_start() throws Exception {
+    Set<String> lazy = new TreeSet<>();
+    for (Services.Service service : Services.discover(REPOSITORY).domain()) {
+      Path sources = REPOSITORY.resolve(service.module()).resolve("src/main/java");
+      try (var files = Files.walk(sources)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          String code = Files.readString(file);
+          if (code.contains("@Incoming(")
+              && code.contains("IdempotentConsumer")
+              && !code.contains("\n@Startup\n")) {
+            lazy.add(REPOSITORY.relativize(file).toString());
+          }
+        }
+      }
+    }
+    assertThat(lazy).as("consumers without @Startup").isEmpty();
+  }
 }

@@ -142,7 +142,10 @@ public class IdempotentConsumer {
   /**
    * Makes {@code handlers} known for {@link #drainParked}, which applies parked events only for
    * consumers it knows. A consumer calls it when it is created, so that what an earlier release
-   * parked is applied at start even before a record arrives; {@link #process} calls it too.
+   * parked is applied at start even before a record arrives; {@link #process} calls it too. The
+   * consumer bean must therefore be created at start ({@code @Startup}): an {@code
+   * ApplicationScoped} bean is otherwise created by its first record, and on an instance whose
+   * partitions are quiet the parked records waited for one (VersionSkewIT found it).
    */
   public void register(EventHandlers handlers) {
     List<EventHandlers> sets =

@@ -9,6 +9,7 @@ import dev.tessera.contracts.orders.OrderPlaced;
 import dev.tessera.eventing.inbox.EventHandlers;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
 import dev.tessera.eventing.inbox.ReceivedEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import org.jboss.logging.Logger;
  * started, so a backlog never piles more calls on the provider than its bulkhead admits.
  */
 @ApplicationScoped
+@Startup
 public class OrderEventsConsumer {
 
   /** Inbox consumer name: keys the de-duplication rows, so it never changes. */

@@ -6,6 +6,7 @@ import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.eventing.inbox.EventHandlers;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
 import dev.tessera.eventing.inbox.ReceivedEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,6 +15,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /** Consumes identity.user.events (group {@code billing}): a new user gets a billing account. */
 @ApplicationScoped
+@Startup
 public class UserEventsConsumer {
 
   /** Inbox consumer name: keys the de-duplication rows, so it never changes. */

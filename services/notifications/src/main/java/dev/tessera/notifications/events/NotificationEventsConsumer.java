@@ -16,6 +16,7 @@ import dev.tessera.eventing.inbox.ReceivedEvent;
 import dev.tessera.notifications.domain.NotificationDraft;
 import dev.tessera.notifications.email.EmailSender;
 import dev.tessera.notifications.persistence.NotificationStore;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * e-mail goes out after that commit.
  */
 @ApplicationScoped
+@Startup
 public class NotificationEventsConsumer {
 
   /** The name keying this consumer's inbox rows; it must never change. */

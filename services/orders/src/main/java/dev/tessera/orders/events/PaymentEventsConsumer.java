@@ -16,6 +16,7 @@ import dev.tessera.orders.domain.OrderStatus;
 import dev.tessera.orders.persistence.OrderEntity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ import org.jboss.logging.Logger;
  * is another matter: the event is parked for the release that knows what to do with it.
  */
 @ApplicationScoped
+@Startup
 public class PaymentEventsConsumer {
 
   /** Keys this consumer's rows in the inbox: never rename it. */

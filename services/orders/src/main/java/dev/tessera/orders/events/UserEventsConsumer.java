@@ -8,6 +8,7 @@ import dev.tessera.eventing.inbox.EventHandlers;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
 import dev.tessera.eventing.inbox.ReceivedEvent;
 import dev.tessera.orders.persistence.UserProjection;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,6 +17,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /** Keeps orders' own projection of identity's users, to refuse orders of suspended users. */
 @ApplicationScoped
+@Startup
 public class UserEventsConsumer {
 
   /** Keys this consumer's rows in the inbox: never rename it. */
