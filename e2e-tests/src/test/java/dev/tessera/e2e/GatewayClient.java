@@ -125,6 +125,24 @@ final class GatewayClient {
     return answer.get();
   }
 
+  /**
+   * Places an order of one of the catalog's first product, as a client does (the catalog, then a
+   * POST with an {@code Idempotency-Key}); returns the order's id, or fails unless it was accepted.
+   */
+  String placeOrderOfTheFirstProduct(Session session) {
+    String sku = items(get("/api/orders/catalog", null).body()).get(0).get("sku").asText();
+    Response placed =
+        postIdempotent(
+            "/api/orders",
+            session.accessToken(),
+            Map.of("items", java.util.List.of(Map.of("sku", sku, "quantity", 1))),
+            UUID.randomUUID());
+    if (placed.status() != 201) {
+      throw new AssertionError("order not accepted: " + placed);
+    }
+    return placed.body().get("id").asText();
+  }
+
   /** The elements of a list response: the body itself, or its page's array field. */
   static java.util.List<JsonNode> items(JsonNode body) {
     JsonNode array = body;

@@ -141,7 +141,7 @@ class NewServiceIT {
     GatewayClient gateway = new GatewayClient(system.gatewayUrl());
     Session ada = gateway.signUpAndLogIn("Ada");
 
-    String orderId = placeOrder(gateway, ada);
+    String orderId = gateway.placeOrderOfTheFirstProduct(ada);
     await().atMost(SAGA).until(() -> receivedByShipping("OrderConfirmed", orderId) == 1);
     assertThat(receivedByShipping("OrderPlaced", orderId)).isEqualTo(1);
 
@@ -171,19 +171,6 @@ class NewServiceIT {
       assertThat(read.status()).isEqualTo(200);
       assertThat(gateway.get("/api/shipping/shipments", null).status()).isEqualTo(401);
     }
-  }
-
-  private static String placeOrder(GatewayClient gateway, Session session) {
-    Response catalog = gateway.get("/api/orders/catalog", null);
-    String sku = GatewayClient.items(catalog.body()).get(0).get("sku").asText();
-    Response placed =
-        gateway.postIdempotent(
-            "/api/orders",
-            session.accessToken(),
-            Map.of("items", List.of(Map.of("sku", sku, "quantity", 1))),
-            UUID.randomUUID());
-    assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
-    return placed.body().get("id").asText();
   }
 
   /** Rows of shipping's {@code received_event} for an event of {@code type} about {@code id}. */

@@ -121,7 +121,7 @@ class VersionSkewIT {
     reinstate(admin, ada);
     await().atMost(APPLIED).until(() -> ACTIVE.equals(projectedStatus(ada.userId())));
     Session adaAgain = gateway.logIn(ada);
-    String orderId = placeOrder(adaAgain);
+    String orderId = gateway.placeOrderOfTheFirstProduct(adaAgain);
     await().atMost(SagaInvariants.TERMINAL).until(() -> "CONFIRMED".equals(orderStatus(orderId)));
 
     // Every event of Ada's applied exactly once by each consumer, in the order identity made them.
@@ -237,19 +237,6 @@ class VersionSkewIT {
     Response reinstated =
         gateway.delete("/api/identity/users/" + user.userId() + "/suspension", admin);
     assertThat(reinstated.status()).as(reinstated.toString()).isEqualTo(200);
-  }
-
-  private static String placeOrder(Session session) {
-    Response catalog = gateway.get("/api/orders/catalog", null);
-    String sku = GatewayClient.items(catalog.body()).get(0).get("sku").asText();
-    Response placed =
-        gateway.postIdempotent(
-            "/api/orders",
-            session.accessToken(),
-            Map.of("items", List.of(Map.of("sku", sku, "quantity", 1))),
-            UUID.randomUUID());
-    assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
-    return placed.body().get("id").asText();
   }
 
   /** A GET straight to one instance, by-passing the gateway: its status and body. */
