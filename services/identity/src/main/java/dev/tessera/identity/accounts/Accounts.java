@@ -419,7 +419,8 @@ public class Accounts {
                       user.updatedAt = now;
                       return store
                           .revokeAllOfUser(session, userId, now)
-                          .chain(() -> events.suspended(session, userId, why.strip(), now))
+                          .chain(() -> store.databaseNow(session))
+                          .chain(at -> events.suspended(session, userId, why.strip(), at))
                           .chain(
                               () ->
                                   revocations.cutOff(
@@ -447,7 +448,10 @@ public class Accounts {
                       }
                       user.status = UserStatus.ACTIVE;
                       user.updatedAt = now;
-                      return events.reinstated(session, userId, now).replaceWith(user);
+                      return store
+                          .databaseNow(session)
+                          .chain(at -> events.reinstated(session, userId, at))
+                          .replaceWith(user);
                     }));
   }
 

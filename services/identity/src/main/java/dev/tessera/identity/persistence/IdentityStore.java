@@ -3,6 +3,7 @@ package dev.tessera.identity.persistence;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.LockMode;
@@ -18,6 +19,18 @@ public class IdentityStore {
 
   public Uni<UserEntity> findUserForUpdate(Mutiny.Session session, UUID id) {
     return session.find(UserEntity.class, id, LockMode.PESSIMISTIC_WRITE);
+  }
+
+  /**
+   * The database's clock, read now ({@code clock_timestamp()}). Read under a user's row lock, it
+   * orders that user's changes as they commit, whichever instance made them: consumers keep the
+   * later of two status events by this time (orders' user projection), and instance clocks differ.
+   */
+  public Uni<Instant> databaseNow(Mutiny.Session session) {
+    return session
+        .createNativeQuery("select clock_timestamp()", OffsetDateTime.class)
+        .getSingleResult()
+        .map(OffsetDateTime::toInstant);
   }
 
   public Uni<UserEntity> findUserByEmail(Mutiny.Session session, String normalisedEmail) {

@@ -26,7 +26,8 @@ public class UserProjection {
   // A suspension and its lifting each apply only if they are not older than the status the row
   // has: an aggregate's events arrive in order, but a dead letter replayed later does not, and a
   // stale UserSuspended must not block a reinstated user (nor a stale UserReinstated free a user
-  // suspended since).
+  // suspended since). Identity reads both times from its database's clock under the user's row
+  // lock, so they order the changes as identity committed them, whatever its instances' clocks.
   private static final String SUSPEND =
       "insert into user_projection (id, status, updated_at) values (:id, 'SUSPENDED', :at) on"
           + " conflict (id) do update set status = 'SUSPENDED', updated_at = excluded.updated_at"
