@@ -28,15 +28,10 @@ public class UserProjection {
   // stale UserSuspended must not block a reinstated user (nor a stale UserReinstated free a user
   // suspended since). Identity reads both times from its database's clock under the user's row
   // lock, so they order the changes as identity committed them, whatever its instances' clocks.
-  private static final String SUSPEND =
-      "insert into user_projection (id, status, updated_at) values (:id, 'SUSPENDED', :at) on"
-          + " conflict (id) do update set status = 'SUSPENDED', updated_at = excluded.updated_at"
-          + " where user_projection.updated_at <= excluded.updated_at";
-
-  private static final String REINSTATE =
-      "insert into user_projection (id, status, updated_at) values (:id, 'ACTIVE', :at) on"
-          + " conflict (id) do update set status = 'ACTIVE', updated_at = excluded.updated_at"
-          + " where user_projection.updated_at <= excluded.updated_at";
+  private static final String SET_STATUS =
+      "insert into user_projection (id, status, updated_at) values (:id, :status, :at) on"
+          + " conflict (id) do update set status = excluded.status, updated_at ="
+          + " excluded.updated_at where user_projection.updated_at <= excluded.updated_at";
 
   /** Records that a user signed up (unless already known). */
   public Uni<Void> registered(Mutiny.Session session, UUID userId, Instant at) {
@@ -53,19 +48,20 @@ public class UserProjection {
    * reinstatement was seen.
    */
   public Uni<Void> suspended(Mutiny.Session session, UUID userId, Instant at) {
-    return session
-        .createNativeQuery(SUSPEND)
-        .setParameter("id", userId)
-        .setParameter("at", at)
-        .executeUpdate()
-        .replaceWithVoid();
+    return setStatus(session, userId, "SUSPENDED", at);
   }
 
   /** Records that a user's suspension was lifted, unless a later suspension was seen. */
   public Uni<Void> reinstated(Mutiny.Session session, UUID userId, Instant at) {
+    return setStatus(session, userId, "ACTIVE", at);
+  }
+
+  private static Uni<Void> setStatus(
+      Mutiny.Session session, UUID userId, String status, Instant at) {
     return session
-        .createNativeQuery(REINSTATE)
+        .createNativeQuery(SET_STATUS)
         .setParameter("id", userId)
+        .setParameter("status", status)
         .setParameter("at", at)
         .executeUpdate()
         .replaceWithVoid();
