@@ -25,8 +25,8 @@ public final class ShardedIds {
 
   /**
    * One SecureRandom for every thread, as {@link UUID#randomUUID()} has: ids reach clients, and 62
-   * unguessable bits keep one order's id from telling anything about another's, at a cost (a
-   * microsecond or so) that the database insert each id goes with dwarfs.
+   * unguessable bits keep one order's id from telling anything about another's, at a cost that the
+   * database insert each id goes with dwarfs.
    */
   private static final SecureRandom RANDOM = new SecureRandom();
 

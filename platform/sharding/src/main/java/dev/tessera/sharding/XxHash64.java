@@ -4,10 +4,10 @@ package dev.tessera.sharding;
  * XXH64, written from the xxHash specification (doc/xxhash_spec.md in Cyan4973/xxHash, "XXH64
  * Algorithm Description"): the hash that places a user on a shard.
  *
- * <p>Ours rather than lz4-java's {@code XXHashFactory}: it is some 60 lines checked against the
- * reference implementation's published vectors ({@code XxHash64Test}), and a shard assignment that
- * must never change should not hang on a library that can swap in a native implementation
- * underneath it.
+ * <p>Ours rather than lz4-java's {@code XXHashFactory}: it is a page of code, checked against the
+ * vectors published with the reference and two other implementations ({@code XxHash64Test}), and a
+ * shard assignment that must never change should not hang on a library that can swap in a native
+ * implementation underneath it.
  */
 final class XxHash64 {
 

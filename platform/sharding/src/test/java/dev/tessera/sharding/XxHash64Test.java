@@ -23,7 +23,7 @@ class XxHash64Test {
 
   /**
    * The reference implementation's sanity check, {@code XSUM_XXH64_testdata} in
-   * cli/xsum_sanity_check.c of https://github.com/Cyan4973/xxHash (the same in the dev branch as of
+   * cli/xsum_sanity_check.c of https://github.com/Cyan4973/xxHash (commit b2e9dbb, dev branch,
    * October 2024): the first {@code length} bytes of the buffer that {@link #sanityBuffer} fills.
    */
   static Stream<Arguments> reference_sanity_check() {
