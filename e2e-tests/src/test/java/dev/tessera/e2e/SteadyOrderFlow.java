@@ -81,9 +81,18 @@ final class SteadyOrderFlow implements AutoCloseable {
     this.sku = sku;
   }
 
-  /** Signs up the users and starts placing orders at once. */
+  /** Signs up the users and starts placing orders at once, in the phase {@code "before"}. */
   static SteadyOrderFlow start(GatewayClient gateway) {
+    return start(gateway, "before");
+  }
+
+  /**
+   * Signs up the users and starts placing orders at once, labelled {@code firstPhase}: {@link
+   * #WARM_UP} for a system just started, whose first orders are to be shown, not asserted.
+   */
+  static SteadyOrderFlow start(GatewayClient gateway, String firstPhase) {
     SteadyOrderFlow flow = new SteadyOrderFlow(gateway, firstSku(gateway));
+    flow.phase = firstPhase;
     for (int i = 0; i < USERS; i++) {
       String name = "Steady " + (i + 1);
       // Setting up is not under test: a previous test's recovery may still be slowing identity.
