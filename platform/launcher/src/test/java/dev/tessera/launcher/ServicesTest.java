@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,5 +125,28 @@ class ServicesTest {
       }
     }
     assertThat(lazy).as("consumers without @Startup").isEmpty();
+  }
+
+  /**
+   * A native query that selects {@code *} into an entity breaks on the day a migration adds a
+   * column the entity does not map — for the release that adds it and, worse, for the previous
+   * release running on the new schema during a rollout or after a rollback: Hibernate Reactive
+   * fails the whole query. Orders' saga deadline did, on the {@code shard} column (issue 20).
+   */
+  @Test
+  void no_service_reads_rows_with_select_star() throws Exception {
+    Pattern selectStar = Pattern.compile("(?i)\\bselect\\s+\\*");
+    Set<String> found = new TreeSet<>();
+    for (Services.Service service : Services.discover(REPOSITORY).domain()) {
+      Path sources = REPOSITORY.resolve(service.module()).resolve("src/main/java");
+      try (var files = Files.walk(sources)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          if (selectStar.matcher(Files.readString(file)).find()) {
+            found.add(REPOSITORY.relativize(file).toString());
+          }
+        }
+      }
+    }
+    assertThat(found).as("name the columns instead of select *").isEmpty();
   }
 }
