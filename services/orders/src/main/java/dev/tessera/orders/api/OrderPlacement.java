@@ -14,6 +14,8 @@ import dev.tessera.orders.persistence.OrderEntity;
 import dev.tessera.orders.persistence.ProductCatalog;
 import dev.tessera.orders.persistence.StoredLine;
 import dev.tessera.orders.persistence.UserProjection;
+import dev.tessera.sharding.ShardedIds;
+import dev.tessera.sharding.Shards;
 import dev.tessera.web.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -182,7 +184,8 @@ public class OrderPlacement {
     // Microseconds: what PostgreSQL stores, so the response, the event and a re-read agree.
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     OrderEntity order = new OrderEntity();
-    order.id = UUID.randomUUID();
+    // The id names the user's shard, so that an id alone finds the database that holds the order.
+    order.id = ShardedIds.next(Shards.ofUser(userId));
     order.userId = userId;
     order.status = OrderStatus.PENDING_PAYMENT;
     order.lines =
