@@ -27,8 +27,10 @@ public final class Outages {
   // SQLSTATEs of a server that cannot serve now (PostgreSQL appendix A): connection exceptions
   // (class 08), too many connections, admin/crash shutdown, "cannot connect now" (starting up or in
   // recovery), and "database is not accepting connections" (ALTER DATABASE ... ALLOW_CONNECTIONS).
+  // TS001 is Tessera's: a write to a shard this database does not own now, refused by the write
+  // fence of a shard move (docs/sharding.md); the shard's owner takes it once routing follows.
   private static final Set<String> UNAVAILABLE_STATES =
-      Set.of("53300", "57P01", "57P02", "57P03", "55000");
+      Set.of("53300", "57P01", "57P02", "57P03", "55000", "TS001");
 
   // Fault-tolerance rejections of a guarded dependency (circuit open, bulkhead full, timeout),
   // named rather than imported: not every service has the fault-tolerance library.

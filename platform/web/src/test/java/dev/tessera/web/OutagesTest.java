@@ -56,6 +56,13 @@ class OutagesTest {
   }
 
   @Test
+  void a_write_the_shard_fence_refuses_is_an_outage_to_retry_not_a_fault() {
+    // TS001: the shard is moving or moved (orders' V6); its new owner takes the retry.
+    assertThat(Outages.outage(new PgException("shard 7 is MOVED", "ERROR", "TS001", "d")))
+        .isNotNull();
+  }
+
+  @Test
   void a_query_the_database_rejects_is_not_an_outage() {
     // 22021: "invalid byte sequence" (a NUL byte); 23505: a unique violation; 42601: bad SQL.
     for (String state : new String[] {"22021", "23505", "42601"}) {
