@@ -57,6 +57,8 @@ public final class Tessera {
                     origin (topic-partition@offset), event type and id
         dlq replay DLQ-TOPIC...   re-deliver those records to their original topics, where
                     every consumer applies each event once (see docs/failure-model.md)
+        shards      the logical shards of orders each database owns, by range and state, with
+                    the orders and users each range holds (see docs/sharding.md)
         reset       delete all local data (databases, topics, logs, generated credentials)
         new-service NAME [--consumes SERVICE.AGGREGATE.events,...] [--publishes AGGREGATE]
                     write a new domain service: its module under services/NAME, its event in
@@ -103,6 +105,7 @@ public final class Tessera {
       case "demo" -> demo();
       case "reset" -> reset();
       case "dlq" -> dlq(List.of(args).subList(1, args.length));
+      case "shards" -> shards();
       case "new-service" -> newService(List.of(args).subList(1, args.length));
       default -> {
         out.print(USAGE);
@@ -402,6 +405,14 @@ public final class Tessera {
         args,
         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, state.get("kafka.bootstrap")),
         out);
+  }
+
+  private int shards() {
+    RunState state =
+        RunState.read(dataDirectory)
+            .filter(RunState::launcherAlive)
+            .orElseThrow(() -> new IllegalStateException("not running: ./tessera up first"));
+    return ShardsTool.run(state.get("server.postgres.url"), out);
   }
 
   /** Whether something accepts connections at the host and port of {@code url}. */
