@@ -9,6 +9,7 @@ import static dev.tessera.orders.it.OrdersTestSupport.place;
 import static dev.tessera.orders.it.OrdersTestSupport.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 
 import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.sharding.ShardedIds;
@@ -18,8 +19,10 @@ import dev.tessera.testing.TesseraTestResource;
 import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +44,10 @@ import org.junit.jupiter.api.Test;
     initArgs = @ResourceArg(name = "service", value = "orders"))
 @QuarkusTestResource(TestTokens.class)
 class ShardColumnsTest {
+
+  /** /q/metrics, on the management interface. */
+  @TestHTTPResource(value = "/metrics", management = true)
+  URL metrics;
 
   @Test
   void the_database_computes_the_same_shard_as_the_java_code_for_every_user() {
@@ -140,6 +147,22 @@ class ShardColumnsTest {
                 orderId,
                 shard))
         .isEqualTo(2);
+  }
+
+  @Test
+  void the_shard_gauge_reports_the_leases_of_this_database_by_state() {
+    // Read every 15 s: the first reading may still be ahead.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                io.restassured.RestAssured.get(metrics)
+                    .then()
+                    .statusCode(200)
+                    .body(
+                        containsString(
+                            "tessera_shards{database=\"orders\",state=\"OWNED\"} 4096.0"),
+                        containsString("tessera_shards{database=\"orders\",state=\"MOVED\"} 0.0")));
   }
 
   @Test
