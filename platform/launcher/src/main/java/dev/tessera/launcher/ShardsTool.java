@@ -1,6 +1,7 @@
 package dev.tessera.launcher;
 
 import dev.tessera.servers.LocalPostgres;
+import dev.tessera.sharding.Shards;
 import java.io.PrintStream;
 import java.net.URI;
 import java.sql.Connection;
@@ -18,12 +19,12 @@ import java.util.TreeMap;
  * in one state (docs/sharding.md), with the orders and users each range holds there — what a move
  * is planned from and checked against.
  */
-final class ShardsTool {
+public final class ShardsTool {
 
   /** The sharded services and the database each keeps its shards in, locally. */
   private static final List<String> DATABASES = List.of("orders");
 
-  private static final int SHARDS = 4096;
+  private static final int SHARDS = Shards.COUNT;
 
   /** Shards {@code from} to {@code to} in one state in one database, and what they hold there. */
   record Range(int from, int to, String state, long orders, long users) {
@@ -66,8 +67,11 @@ final class ShardsTool {
     return ranges;
   }
 
-  /** Prints the ranges of every sharded database on the PostgreSQL server at {@code url}. */
-  static int run(String url, PrintStream out) {
+  /**
+   * Prints the ranges of every sharded database on the PostgreSQL server at {@code url} ({@code
+   * postgresql://host:port}); 0 when each could be read.
+   */
+  public static int run(String url, PrintStream out) {
     URI uri = URI.create(url);
     int problems = 0;
     for (String database : DATABASES) {
