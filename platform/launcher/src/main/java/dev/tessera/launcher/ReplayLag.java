@@ -1,12 +1,9 @@
 package dev.tessera.launcher;
 
-import dev.tessera.servers.LocalPostgres;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 
 /** The standby's replay lag, as {@code ./tessera status} shows it. */
 final class ReplayLag {
@@ -18,8 +15,8 @@ final class ReplayLag {
    * postgres://host:port} URLs of the primary and the standby.
    */
   static String describe(String primaryUrl, String standbyUrl) {
-    try (Connection primary = connect(primaryUrl);
-        Connection standby = connect(standbyUrl)) {
+    try (Connection primary = SuperuserConnections.connect(primaryUrl, "postgres");
+        Connection standby = SuperuserConnections.connect(standbyUrl, "postgres")) {
       String primaryLsn = single(primary, "select pg_current_wal_lsn()::text");
       String lag =
           single(
@@ -39,21 +36,6 @@ final class ReplayLag {
     } catch (SQLException | RuntimeException e) {
       return "replay lag unknown (" + e.getMessage() + ")";
     }
-  }
-
-  private static Connection connect(String url) throws SQLException {
-    URI uri = URI.create(url);
-    Properties p = new Properties();
-    p.setProperty("user", LocalPostgres.SUPERUSER.username());
-    p.setProperty("password", LocalPostgres.SUPERUSER.password());
-    p.setProperty("connectTimeout", "2");
-    Connection c =
-        new org.postgresql.Driver()
-            .connect("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + "/postgres", p);
-    if (c == null) {
-      throw new SQLException("no driver for " + url);
-    }
-    return c;
   }
 
   private static String single(Connection c, String sql) throws SQLException {

@@ -1,6 +1,5 @@
 package dev.tessera.launcher;
 
-import dev.tessera.servers.LocalPostgres;
 import dev.tessera.sharding.Shards;
 import java.io.PrintStream;
 import java.net.URI;
@@ -11,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -78,7 +76,7 @@ public final class ShardsTool {
       Map<Integer, String> leases = new TreeMap<>();
       Map<Integer, Held> held = new TreeMap<>();
       long unsharded = 0;
-      try (Connection c = connect(uri, database);
+      try (Connection c = SuperuserConnections.connect(url, database);
           Statement s = c.createStatement()) {
         try (ResultSet r = s.executeQuery("select shard, state from shard_lease")) {
           while (r.next()) {
@@ -117,20 +115,5 @@ public final class ShardsTool {
       }
     }
     return problems == 0 ? 0 : 1;
-  }
-
-  private static Connection connect(URI uri, String database) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", LocalPostgres.SUPERUSER.username());
-    p.setProperty("password", LocalPostgres.SUPERUSER.password());
-    p.setProperty("connectTimeout", "2");
-    Connection c =
-        new org.postgresql.Driver()
-            .connect(
-                "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + "/" + database, p);
-    if (c == null) {
-      throw new SQLException("no driver for " + uri);
-    }
-    return c;
   }
 }
