@@ -181,7 +181,8 @@ class ShardFenceTest {
                             + "', 'ACTIVE', now())"))
             .isInstanceOf(SQLException.class)
             .extracting(e -> ((SQLException) e).getSQLState())
-            .isEqualTo("TS001");
+            // TS002, not TS001: the writer's fault, not a shard to wait for (nothing retries it).
+            .isEqualTo("TS002");
       } finally {
         connection.rollback();
       }
