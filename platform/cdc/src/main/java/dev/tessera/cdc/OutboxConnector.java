@@ -15,8 +15,16 @@ import java.util.regex.Pattern;
  * <p>Events land on {@code <service>.<aggregate>.events}, keyed by aggregate id, with the headers
  * {@code id}, {@code eventType} and {@code traceparent}. The outbox table, its publication and the
  * column names are defined by the platform's Flyway migration ({@code db/tessera}).
+ *
+ * <p>A service whose data is sharded over several databases (docs/sharding.md) has one connector
+ * per database: {@code database} names it (its connector, slot and Debezium prefix), while the
+ * topics stay the service's, so consumers see one stream. The service's first database is named
+ * after the service, and its connector is the one an unsharded service has.
+ *
+ * @param service the service, which names the topics
+ * @param database the database this connector reads, which names the connector and its slot
  */
-public record OutboxConnector(String service) {
+public record OutboxConnector(String service, String database) {
 
   /** Name of the publication the platform migration creates in every service database. */
   public static final String PUBLICATION = "tessera_outbox";
@@ -58,35 +66,43 @@ public record OutboxConnector(String service) {
   private static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9]{0,30}");
 
   public OutboxConnector {
-    Objects.requireNonNull(service, "service");
-    if (!SERVICE_NAME.matcher(service).matches()) {
+    checkName("service", service);
+    checkName("database", database);
+  }
+
+  /** The connector of a service's only (or first) database, named after the service. */
+  public OutboxConnector(String service) {
+    this(service, service);
+  }
+
+  private static void checkName(String what, String name) {
+    Objects.requireNonNull(name, what);
+    if (!SERVICE_NAME.matcher(name).matches()) {
       // The name becomes part of a replication slot name, which Postgres limits to [a-z0-9_].
       throw new IllegalArgumentException(
-          "service name must match "
-              + SERVICE_NAME
-              + " (lower-case letters and digits): "
-              + service);
+          what + " name must match " + SERVICE_NAME + " (lower-case letters and digits): " + name);
     }
   }
 
   /** Connector name on the Connect cluster. */
   public String name() {
-    return "tessera-" + service + "-outbox";
+    return "tessera-" + database + "-outbox";
   }
 
   /**
-   * Logical replication slot; slot names are cluster-wide in Postgres, so they name the service.
+   * Logical replication slot; slot names are cluster-wide in Postgres, so they name the database.
    */
   public String slotName() {
-    return "tessera_" + service + "_outbox";
+    return "tessera_" + database + "_outbox";
   }
 
   /**
    * Debezium's logical server name; it prefixes Debezium's own topics (the heartbeat's, {@link
-   * #heartbeatTopic()}), never the event topics.
+   * #heartbeatTopic()}), never the event topics. Connect keys a connector's stored position by it,
+   * so each database's connector has its own.
    */
   public String topicPrefix() {
-    return "tessera." + service;
+    return "tessera." + database;
   }
 
   /** Where Debezium sends its heartbeat records; nothing consumes them. */

@@ -56,6 +56,24 @@ class OutboxConnectorTest {
   }
 
   @Test
+  void a_second_database_of_a_service_has_its_own_connector_and_slot_and_the_same_topics() {
+    var db = new OutboxConnector.Database("orders2-rw", 5432, "orders", "orders", "pw");
+    var second = new OutboxConnector("orders", "orders2");
+    var first = new OutboxConnector("orders");
+
+    assertThat(second.name()).isEqualTo("tessera-orders2-outbox").isNotEqualTo(first.name());
+    assertThat(second.slotName()).isEqualTo("tessera_orders2_outbox");
+    assertThat(second.topicPrefix()).isEqualTo("tessera.orders2");
+    assertThat(second.topicFor("order")).isEqualTo(first.topicFor("order"));
+    assertThat(second.config(db))
+        .containsEntry(
+            "transforms.outbox.route.topic.replacement", "orders.${routedByValue}.events")
+        .containsEntry("slot.name", "tessera_orders2_outbox");
+    assertThatThrownBy(() -> new OutboxConnector("orders", "orders-2"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void rejects_a_service_name_that_cannot_name_a_replication_slot() {
     assertThatThrownBy(() -> new OutboxConnector("Order-Service"))
         .isInstanceOf(IllegalArgumentException.class);
