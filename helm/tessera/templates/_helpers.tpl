@@ -305,7 +305,8 @@ Call with (list "migrate") or (list "await").
 
 {{/*
 Environment of the migration tool for one service: its database (the primary, directly: Flyway
-holds a session-level advisory lock) and the limits of the migration.
+holds a session-level advisory lock), its shard databases if it has any, and the limits of the
+migration.
 Call with (dict "root" $ "component" "orders").
 */}}
 {{- define "tessera.migrationEnv" -}}
@@ -333,6 +334,11 @@ Call with (dict "root" $ "component" "orders").
   value: {{ $root.Values.migrations.statementTimeout | quote }}
 - name: TESSERA_MIGRATIONS_WAIT
   value: {{ $root.Values.migrations.waitSeconds | quote }}
+{{- with include "tessera.shardingDatabases" . }}
+# Its shard databases, migrated (and awaited) after the home one, with the same credentials.
+- name: TESSERA_SHARDING_DATABASES
+  value: {{ . | quote }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -362,4 +368,137 @@ name. Strimzi's own topics, Connect's internal topics and other tenants' groups 
 {{- end }}
 {{- end }}
 {{- printf "^(%s)$" (join "|" (sortAlpha (uniq $groups)) | replace "." "\\.") }}
+{{- end }}
+
+{{/*
+Sharding (docs/sharding.md): a domain service's extra databases, apps.<service>.shards (orders
+only reads them today). Each is a CloudNativePG cluster "<fullname>-<shard>-db" holding a database
+named after the service, with the service's own credentials, and its own outbox connector.
+*/}}
+
+{{/*
+The databases of one service, space-separated: its home database (named after it), then its shards.
+Call with (dict "root" $ "component" "orders").
+*/}}
+{{- define "tessera.databases" -}}
+{{- $names := list .component }}
+{{- range $shard := (get .root.Values.apps .component).shards | default list }}
+{{- $names = append $names $shard.name }}
+{{- end }}
+{{- join " " $names }}
+{{- end }}
+
+{{/*
+TESSERA_SHARDING_DATABASES of one service: "<shard>=postgresql://<primary>:5432/<service>", comma-
+separated, in values order. The primary itself, not PgBouncer: Flyway (MigrationTool, "jdbc:" + it)
+holds a session-level advisory lock and the shard mover replicates logically, neither of which
+passes through a transaction-mode pooler. Call with (dict "root" $ "component" "orders").
+*/}}
+{{- define "tessera.shardingDatabases" -}}
+{{- $root := .root }}
+{{- $service := .component }}
+{{- $app := get $root.Values.apps $service }}
+{{- $entries := list }}
+{{- range $shard := $app.shards | default list }}
+{{- $db := include "tessera.dbCluster" (dict "root" $root "component" $shard.name) }}
+{{- $entries = append $entries (printf "%s=postgresql://%s-rw.%s.svc:5432/%s" $shard.name $db $root.Release.Namespace $service) }}
+{{- end }}
+{{- join "," $entries }}
+{{- end }}
+
+{{/*
+The shard numbers of one "a-b,c-d" string of ranges (tessera.owned_shards), checked: JSON list.
+Call with (list "<ranges>" "<what, for messages>").
+*/}}
+{{- define "tessera.shardsOfRanges" -}}
+{{- $what := index . 1 }}
+{{- $shards := list }}
+{{- range $range := splitList "," (index . 0) }}
+{{- if $range }}
+{{- $bounds := splitList "-" $range }}
+{{- $first := int (index $bounds 0) }}
+{{- $last := int (index $bounds 1) }}
+{{- if or (gt $first $last) (gt $last 4095) }}
+{{- fail (printf "%s: %s is not a range of shards from 0 to 4095, first to last" $what $range) }}
+{{- end }}
+{{- $shards = concat $shards (untilStep $first (add1 $last | int) 1) }}
+{{- end }}
+{{- end }}
+{{- toJson $shards }}
+{{- end }}
+
+{{/*
+Refuses what would break sharding before anything renders: a shard named like an app or another
+shard (their clusters would be one), names too long for CloudNativePG's Services, shards without
+the chart's PostgreSQL, two databases owning one shard, a move to a database that is not a shard.
+*/}}
+{{- define "tessera.checkShards" -}}
+{{- $root := . }}
+{{- $names := keys $root.Values.apps }}
+{{- range $service, $app := $root.Values.apps }}
+{{- if or $app.shards $app.shardMove }}
+{{- if not $app.database }}
+{{- fail (printf "apps.%s.shards: only a domain service (database: true) has databases to shard" $service) }}
+{{- end }}
+{{- if not $root.Values.postgres.enabled }}
+{{- fail (printf "apps.%s.shards: the chart creates shard databases only with postgres.enabled" $service) }}
+{{- end }}
+{{- end }}
+{{- $owner := dict }}
+{{- $shardNames := list }}
+{{- range $shard := $app.shards | default list }}
+{{- if has $shard.name $names }}
+{{- fail (printf "apps.%s.shards: %s is already the name of an app or another shard" $service $shard.name) }}
+{{- end }}
+{{- $names = append $names $shard.name }}
+{{- $shardNames = append $shardNames $shard.name }}
+{{- $pooler := printf "%s-pooler-rw" (include "tessera.dbCluster" (dict "root" $root "component" $shard.name)) }}
+{{- if gt (len $pooler) 63 }}
+{{- fail (printf "apps.%s.shards: %s is too long a name (its Pooler %s exceeds 63 characters)" $service $shard.name $pooler) }}
+{{- end }}
+{{- range $n := include "tessera.shardsOfRanges" (list $shard.owns (printf "apps.%s.shards[%s].owns" $service $shard.name)) | fromJsonArray }}
+{{- $key := toString $n }}
+{{- if hasKey $owner $key }}
+{{- fail (printf "apps.%s.shards: shard %s is owned by both %s and %s" $service $key (get $owner $key) $shard.name) }}
+{{- end }}
+{{- $_ := set $owner $key $shard.name }}
+{{- end }}
+{{- end }}
+{{- with $app.shardMove }}
+{{- if not (has .to $shardNames) }}
+{{- fail (printf "apps.%s.shardMove.to: %s is not one of apps.%s.shards" $service .to $service) }}
+{{- end }}
+{{- $_ := include "tessera.shardsOfRanges" (list .range (printf "apps.%s.shardMove.range" $service)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The shards the home database of one service owns at its creation when its shard databases own some
+(a system installed sharded): every shard none of them owns, as ranges. Empty output when they own
+none: the home database then owns all 4,096 (V4's default), and its Cluster is as without shards.
+Call with (dict "root" $ "component" "orders"); "-" stands for "owns none".
+*/}}
+{{- define "tessera.homeOwnedShards" -}}
+{{- $app := get .root.Values.apps .component }}
+{{- $taken := dict }}
+{{- range $shard := $app.shards | default list }}
+{{- range $n := include "tessera.shardsOfRanges" (list $shard.owns (printf "apps.%s.shards[%s].owns" $.component $shard.name)) | fromJsonArray }}
+{{- $_ := set $taken (toString $n) true }}
+{{- end }}
+{{- end }}
+{{- if $taken }}
+{{- $ranges := list }}
+{{- $start := -1 }}
+{{- range $n := until 4097 }}
+{{- $free := and (lt $n 4096) (not (hasKey $taken (toString $n))) }}
+{{- if and $free (lt $start 0) }}
+{{- $start = $n }}
+{{- else if and (not $free) (ge $start 0) }}
+{{- $ranges = append $ranges (printf "%d-%d" $start (sub $n 1)) }}
+{{- $start = -1 }}
+{{- end }}
+{{- end }}
+{{- default "-" (join "," $ranges) }}
+{{- end }}
 {{- end }}
