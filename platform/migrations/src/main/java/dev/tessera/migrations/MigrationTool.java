@@ -3,6 +3,7 @@ package dev.tessera.migrations;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -25,6 +26,11 @@ import org.flywaydb.core.api.output.MigrateResult;
  * reads), {@code TESSERA_MIGRATIONS_LOCK_TIMEOUT} (default {@code 5s}), {@code
  * TESSERA_MIGRATIONS_STATEMENT_TIMEOUT} ({@code 10min}) and {@code TESSERA_MIGRATIONS_WAIT}
  * (seconds to wait for the database or the schema, {@code 600}).
+ *
+ * <p>A sharded service (docs/sharding.md) also names its other databases in {@code
+ * TESSERA_SHARDING_DATABASES}, comma-separated {@code name=postgresql://host:port/db} entries (the
+ * reactive URL; the JDBC URL is {@code jdbc:} + it): {@code migrate} and {@code await} act on the
+ * home database first, then on each of those, in order, with the same credentials and timeouts.
  */
 public final class MigrationTool {
 
@@ -33,6 +39,12 @@ public final class MigrationTool {
       List.of("classpath:db/tessera", "classpath:db/migration");
 
   private static final Pattern TIMEOUT = Pattern.compile("[0-9]+(ms|s|min|h)");
+
+  /** A database's name in TESSERA_SHARDING_DATABASES: what a replication slot name can carry. */
+  private static final Pattern DATABASE_NAME = Pattern.compile("[a-z][a-z0-9]{0,30}");
+
+  /** The environment variable naming a sharded service's other databases. */
+  public static final String SHARDING_DATABASES = "TESSERA_SHARDING_DATABASES";
 
   /** What the tool needs to reach and migrate one database. */
   public record Settings(
@@ -64,6 +76,24 @@ public final class MigrationTool {
           Duration.ofSeconds(Long.parseLong(env.getOrDefault("TESSERA_MIGRATIONS_WAIT", "600"))));
     }
 
+    /** The same settings for another database. */
+    public Settings withJdbcUrl(String url) {
+      return new Settings(url, username, password, lockTimeout, statementTimeout, patience);
+    }
+
+    /**
+     * Every database the environment names, by name, in the order to act on them: the home database
+     * ({@code home}), then each of {@value #SHARDING_DATABASES}.
+     */
+    public static Map<String, Settings> databases(Map<String, String> env) {
+      Settings home = from(env);
+      Map<String, Settings> databases = new LinkedHashMap<>();
+      databases.put("home", home);
+      shardingDatabases(env.getOrDefault(SHARDING_DATABASES, ""))
+          .forEach((name, url) -> databases.put(name, home.withJdbcUrl(url)));
+      return databases;
+    }
+
     private static String required(Map<String, String> env, String name) {
       String value = env.get(name);
       if (value == null || value.isBlank()) {
@@ -75,19 +105,59 @@ public final class MigrationTool {
 
   private MigrationTool() {}
 
+  /**
+   * The JDBC URL of each entry of a {@value #SHARDING_DATABASES} value, by name, in its order;
+   * empty for a blank value. Refuses a malformed entry, a name used twice and a URL that is not
+   * {@code postgresql://}: a database left out would be left unmigrated.
+   */
+  public static Map<String, String> shardingDatabases(String value) {
+    Map<String, String> databases = new LinkedHashMap<>();
+    for (String entry : value.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      String name = eq < 0 ? entry.trim() : entry.substring(0, eq).trim();
+      String url = eq < 0 ? "" : entry.substring(eq + 1).trim();
+      if (!DATABASE_NAME.matcher(name).matches() || !url.startsWith("postgresql://")) {
+        throw new IllegalArgumentException(
+            SHARDING_DATABASES
+                + ": not name=postgresql://host:port/database with a name like "
+                + DATABASE_NAME
+                + ": "
+                + entry.trim());
+      }
+      if (name.equals("home") || databases.putIfAbsent(name, "jdbc:" + url) != null) {
+        throw new IllegalArgumentException(SHARDING_DATABASES + ": " + name + " named twice");
+      }
+    }
+    return databases;
+  }
+
   /** {@code migrate} or {@code await}; exits 0 when done, 1 when not. */
   public static void main(String[] args) {
     String command = args.length == 0 ? "" : args[0];
     int code;
     try {
-      Settings settings = Settings.from(System.getenv());
+      Map<String, Settings> databases = Settings.databases(System.getenv());
       code =
           switch (command) {
             case "migrate" -> {
-              migrate(settings, System.out);
+              for (var database : databases.entrySet()) {
+                say(databases, database.getKey());
+                migrate(database.getValue(), System.out);
+              }
               yield 0;
             }
-            case "await" -> awaitSchema(settings, System.out) ? 0 : 1;
+            case "await" -> {
+              for (var database : databases.entrySet()) {
+                say(databases, database.getKey());
+                if (!awaitSchema(database.getValue(), System.out)) {
+                  yield 1;
+                }
+              }
+              yield 0;
+            }
             default -> {
               System.err.println("usage: MigrationTool migrate|await");
               yield 2;
@@ -99,6 +169,13 @@ public final class MigrationTool {
       code = 1;
     }
     System.exit(code);
+  }
+
+  /** Which database the lines after it are about, where there is more than one. */
+  private static void say(Map<String, Settings> databases, String name) {
+    if (databases.size() > 1) {
+      System.out.println("database " + name + ":");
+    }
   }
 
   /**
