@@ -261,8 +261,7 @@ class NetworkPolicyTest {
    * Asserts that the egress {@code rule} opens only {@code port} and only to pods of this
    * namespace; returns the labels each of its peers selects.
    */
-  private static List<Map<String, String>> podsOfThisNamespaceOnly(
-      String app, JsonNode rule, int port) {
+  static List<Map<String, String>> podsOfThisNamespaceOnly(String app, JsonNode rule, int port) {
     assertThat(ports(rule)).as(app).containsExactly(port + "/TCP");
     assertThat(rule.path("to")).as(app).isNotEmpty();
     List<Map<String, String>> pods = new ArrayList<>();
@@ -477,7 +476,7 @@ class NetworkPolicyTest {
   }
 
   /** A rule's ports as "port/protocol" (TCP when the protocol is left out, as Kubernetes does). */
-  private static Set<String> ports(JsonNode rule) {
+  static Set<String> ports(JsonNode rule) {
     Set<String> ports = new TreeSet<>();
     for (JsonNode port : rule.path("ports")) {
       ports.add(port.path("port").asText("*") + "/" + port.path("protocol").asText("TCP"));
@@ -540,7 +539,7 @@ class NetworkPolicyTest {
     return app;
   }
 
-  private static Map<String, String> matchLabels(JsonNode selector) {
+  static Map<String, String> matchLabels(JsonNode selector) {
     Map<String, String> labels = new LinkedHashMap<>();
     selector
         .path("matchLabels")
@@ -549,7 +548,7 @@ class NetworkPolicyTest {
     return labels;
   }
 
-  private static List<String> fields(JsonNode node) {
+  static List<String> fields(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
     return names;
