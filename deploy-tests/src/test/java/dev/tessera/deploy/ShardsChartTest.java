@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
-import java.lang.reflect.Constructor;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,25 +179,6 @@ class ShardsChartTest {
     return sql.replaceFirst("^[^']*'", "").replaceFirst("'$", "");
   }
 
-  /**
-   * OutboxConnector("orders", shard): the code's connector of one shard database. Until
-   * platform/cdc has that constructor, the same from its parts: the shard's name, slot and Debezium
-   * prefix (OutboxConnector(shard)) routing to orders' event topics (OutboxConnector("orders")).
-   */
-  private static Map<String, String> codeConfig(String shard, OutboxConnector.Database database)
-      throws Exception {
-    Constructor<OutboxConnector> sharded;
-    try {
-      sharded = OutboxConnector.class.getConstructor(String.class, String.class);
-    } catch (NoSuchMethodException e) {
-      Map<String, String> config = new HashMap<>(new OutboxConnector(shard).config(database));
-      String routing = "transforms.outbox.route.topic.replacement";
-      config.put(routing, new OutboxConnector(SERVICE).config(database).get(routing));
-      return config;
-    }
-    return sharded.newInstance(SERVICE, shard).config(database);
-  }
-
   @Test
   void each_shard_connector_is_the_outbox_connector_configuration_of_the_code() throws Exception {
     List<ObjectNode> objects = objects();
@@ -207,14 +187,14 @@ class ShardsChartTest {
           Chart.find(objects, "KafkaConnector", "tessera-" + shard + "-outbox").orElseThrow();
       KafkaConnector connector = Chart.JSON.treeToValue(node, KafkaConnector.class);
       Map<String, String> expected =
-          codeConfig(
-              shard,
-              new OutboxConnector.Database(
-                  cluster(shard) + "-rw." + Chart.NAMESPACE + ".svc",
-                  5432,
-                  SERVICE,
-                  "${secrets:" + Chart.NAMESPACE + "/" + SECRET + ":username}",
-                  "${secrets:" + Chart.NAMESPACE + "/" + SECRET + ":password}"));
+          new OutboxConnector(SERVICE, shard)
+              .config(
+                  new OutboxConnector.Database(
+                      cluster(shard) + "-rw." + Chart.NAMESPACE + ".svc",
+                      5432,
+                      SERVICE,
+                      "${secrets:" + Chart.NAMESPACE + "/" + SECRET + ":username}",
+                      "${secrets:" + Chart.NAMESPACE + "/" + SECRET + ":password}"));
 
       Map<String, String> rendered = new HashMap<>();
       connector.getSpec().getConfig().forEach((k, v) -> rendered.put(k, String.valueOf(v)));

@@ -1,5 +1,6 @@
 package dev.tessera.reads;
 
+import dev.tessera.sharding.DatabaseChoice;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,27 +13,59 @@ import io.vertx.sqlclient.Query;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The datasource's pool as Quarkus and Hibernate Reactive see it: two pools behind one, the
- * primary's and the replica's. A connection comes from the replica only inside {@link
- * ReadTarget#run} for {@link ReadTarget#REPLICA}; everything else (transactions, one-off queries,
- * the health check) uses the primary.
+ * The datasource's pool as Quarkus and Hibernate Reactive see it: several pools behind one. The
+ * home database's primary and its replica, if any, and the primary of each other database a sharded
+ * service has (platform/sharding). A connection comes from another database inside {@link
+ * DatabaseChoice#on} for it; from the home replica only inside {@link ReadTarget#run} for {@link
+ * ReadTarget#REPLICA}; everything else (transactions, one-off queries, the health check) uses the
+ * home primary. A replica read of a user on another database goes to that database's primary:
+ * replicas are the home database's only.
  */
 @SuppressWarnings("deprecation") // PgPool: the type Quarkus 3's pool recorder still casts to.
 final class RoutingPool implements PgPool {
 
+  private final String home;
   private final Pool primary;
   private final Pool replica;
+  private final Map<String, Pool> others;
 
-  RoutingPool(Pool primary, Pool replica) {
+  /**
+   * @param replica the home replica's pool, or null
+   * @param others the other databases' pools, by name
+   */
+  RoutingPool(String home, Pool primary, Pool replica, Map<String, Pool> others) {
+    this.home = home;
     this.primary = primary;
     this.replica = replica;
+    this.others = Map.copyOf(others);
   }
 
   private Pool chosen() {
-    return ReadTarget.current() == ReadTarget.REPLICA ? replica : primary;
+    String database = DatabaseChoice.current();
+    if (database != null && !database.equals(home)) {
+      Pool other = others.get(database);
+      if (other == null) {
+        throw new IllegalStateException("no pool for database " + database);
+      }
+      return other;
+    }
+    return replica != null && ReadTarget.current() == ReadTarget.REPLICA ? replica : primary;
+  }
+
+  private List<Pool> all() {
+    List<Pool> all = new ArrayList<>();
+    all.add(primary);
+    if (replica != null) {
+      all.add(replica);
+    }
+    all.addAll(others.values());
+    return all;
   }
 
   @Override
@@ -67,13 +100,12 @@ final class RoutingPool implements PgPool {
 
   @Override
   public Future<Void> close() {
-    return Future.join(primary.close(), replica.close()).mapEmpty();
+    return Future.join(all().stream().map(Pool::close).toList()).mapEmpty();
   }
 
   @Override
   public PgPool connectHandler(Handler<SqlConnection> handler) {
-    primary.connectHandler(handler);
-    replica.connectHandler(handler);
+    all().forEach(pool -> pool.connectHandler(handler));
     return this;
   }
 
@@ -84,6 +116,6 @@ final class RoutingPool implements PgPool {
 
   @Override
   public int size() {
-    return primary.size() + replica.size();
+    return all().stream().mapToInt(Pool::size).sum();
   }
 }

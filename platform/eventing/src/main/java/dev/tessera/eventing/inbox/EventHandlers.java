@@ -1,10 +1,14 @@
 package dev.tessera.eventing.inbox;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.contracts.EventType;
 import dev.tessera.contracts.IntegrationEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The handlers one consumer has, by event type. A consumer that reads a topic handles the event
@@ -12,12 +16,16 @@ import java.util.Optional;
  */
 public final class EventHandlers {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final String consumer;
   private final Map<String, Registration<?>> byName;
+  private final String userField;
 
-  private EventHandlers(String consumer, Map<String, Registration<?>> byName) {
+  private EventHandlers(String consumer, Map<String, Registration<?>> byName, String userField) {
     this.consumer = consumer;
     this.byName = Map.copyOf(byName);
+    this.userField = userField;
   }
 
   /**
@@ -36,6 +44,25 @@ public final class EventHandlers {
     return consumer;
   }
 
+  /**
+   * The user whose data {@code payload} changes, for a consumer routed by user ({@link
+   * Builder#routedByUser}); empty for one that is not, or a payload without a valid one. Read from
+   * the JSON, so that a record of a type this release does not know is routed too.
+   */
+  Optional<UUID> userOf(String payload) {
+    if (userField == null || payload == null) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode user = JSON.readTree(payload).get(userField);
+      return user == null || !user.isTextual()
+          ? Optional.empty()
+          : Optional.of(UUID.fromString(user.asText()));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   Optional<Registration<?>> forType(String eventType) {
     return Optional.ofNullable(eventType).map(byName::get);
   }
@@ -46,9 +73,20 @@ public final class EventHandlers {
   public static final class Builder {
     private final String consumer;
     private final Map<String, Registration<?>> byName = new LinkedHashMap<>();
+    private String userField;
 
     private Builder(String consumer) {
       this.consumer = consumer;
+    }
+
+    /**
+     * Applies each record on the database that owns the shard of the user its payload names in
+     * {@code field} (a sharded service, platform/sharding {@code ShardRouter}), and records that
+     * shard with its inbox row. A record without one is applied on the home database.
+     */
+    public Builder routedByUser(String field) {
+      this.userField = field;
+      return this;
     }
 
     /** Handles events of {@code type} with {@code handler}. */
@@ -64,7 +102,7 @@ public final class EventHandlers {
       if (byName.isEmpty()) {
         throw new IllegalStateException(consumer + " handles no event type");
       }
-      return new EventHandlers(consumer, byName);
+      return new EventHandlers(consumer, byName, userField);
     }
   }
 }

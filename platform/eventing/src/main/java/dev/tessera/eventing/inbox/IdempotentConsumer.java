@@ -7,6 +7,8 @@ import dev.tessera.contracts.IntegrationEvent;
 import dev.tessera.contracts.InvalidEventException;
 import dev.tessera.eventing.EventingConfig;
 import dev.tessera.eventing.Tracing;
+import dev.tessera.sharding.ShardRouter;
+import dev.tessera.sharding.Shards;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -63,9 +65,10 @@ public class IdempotentConsumer {
 
   private static final Logger LOG = Logger.getLogger(IdempotentConsumer.class);
 
+  // The shard is -1 for a record not routed by user: null in the table.
   private static final String MARK_APPLIED =
-      "insert into inbox (consumer, event_id, event_type) values (:consumer, :id, :type)"
-          + " on conflict do nothing";
+      "insert into inbox (consumer, event_id, event_type, shard) values (:consumer, :id, :type,"
+          + " cast(nullif(:shard, -1) as smallint)) on conflict do nothing";
 
   // One statement, no extra round trip for the common case: is an earlier record of this key (or
   // this very record) parked, and if not, the inbox row. Returns (parked, rows inserted).
@@ -73,16 +76,17 @@ public class IdempotentConsumer {
       "with blocked as (select exists (select 1 from parked_event where consumer = :consumer"
           + " and topic = :topic and kafka_partition = :partition and record_key = :key"
           + " and kafka_offset <= :offset) as parked),"
-          + " applied as (insert into inbox (consumer, event_id, event_type)"
-          + " select :consumer, :id, :type where not (select parked from blocked)"
+          + " applied as (insert into inbox (consumer, event_id, event_type, shard)"
+          + " select :consumer, :id, :type, cast(nullif(:shard, -1) as smallint)"
+          + " where not (select parked from blocked)"
           + " on conflict do nothing returning 1)"
           + " select (select parked from blocked), (select count(*) from applied)";
 
   private static final String PARK =
       "insert into parked_event (consumer, topic, kafka_partition, kafka_offset, record_key,"
-          + " event_id, event_type, payload, traceparent, reason) values (:consumer, :topic,"
-          + " :partition, :offset, :key, :id, :type, :payload, :traceparent, :reason)"
-          + " on conflict do nothing";
+          + " event_id, event_type, payload, traceparent, reason, shard) values (:consumer, :topic,"
+          + " :partition, :offset, :key, :id, :type, :payload, :traceparent, :reason,"
+          + " cast(nullif(:shard, -1) as smallint)) on conflict do nothing";
 
   // The first parked record of each key: only these may be applied, in this order.
   private static final String HEAD_OF_KEY =
@@ -98,7 +102,8 @@ public class IdempotentConsumer {
 
   // Locked so that two replicas never apply one parked record, nor two records of one key, at once.
   private static final String LOCK_PARKED_HEAD =
-      "select p.record_key, p.event_id, p.event_type, p.payload, p.traceparent from parked_event p"
+      "select p.record_key, p.event_id, p.event_type, p.payload, p.traceparent,"
+          + " coalesce(p.shard, -1) from parked_event p"
           + " where p.consumer = :consumer and p.topic = :topic and p.kafka_partition = :partition"
           + " and p.kafka_offset = :offset and"
           + HEAD_OF_KEY
@@ -115,6 +120,8 @@ public class IdempotentConsumer {
 
   private static final int DRAIN_BATCH = 100;
 
+  private static final int NO_SHARD = -1;
+
   private final Mutiny.SessionFactory sessionFactory;
   private final EventingConfig config;
   private final Tracer tracer;
@@ -123,6 +130,7 @@ public class IdempotentConsumer {
   // By consumer name: one consumer may read several topics with a set of handlers for each.
   private final Map<String, List<EventHandlers>> registered = new ConcurrentHashMap<>();
   private final DeliveryMetrics delivery;
+  private final ShardRouter router;
 
   IdempotentConsumer(
       Mutiny.SessionFactory sessionFactory,
@@ -130,7 +138,9 @@ public class IdempotentConsumer {
       Tracer tracer,
       Vertx vertx,
       StalledRecords stalled,
-      DeliveryMetrics delivery) {
+      DeliveryMetrics delivery,
+      ShardRouter router) {
+    this.router = router;
     this.sessionFactory = sessionFactory;
     this.config = config;
     this.tracer = tracer;
@@ -224,6 +234,8 @@ public class IdempotentConsumer {
     String eventType = header(record, EventHeaders.EVENT_TYPE);
     var registration = handlers.forType(eventType);
     String consumer = handlers.consumer();
+    Optional<UUID> user = handlers.userOf(record.value());
+    int shard = user.map(Shards::ofUser).orElse(NO_SHARD);
     if (registration.isEmpty()) {
       if (eventType == null || EventTypes.byName(eventType).isPresent()) {
         // Topics carry every event of an aggregate; a consumer handles only some of them.
@@ -236,15 +248,18 @@ public class IdempotentConsumer {
       Attempts attempts = new Attempts(consumer, record, eventType + " at " + position(record));
       return attempt(
               attempts,
-              () ->
-                  sessionFactory.withTransaction(
-                      session ->
-                          park(
-                              session,
-                              consumer,
-                              record,
-                              "event type " + eventType + " is unknown to this release",
-                              span)),
+              routed(
+                  user,
+                  () ->
+                      sessionFactory.withTransaction(
+                          session ->
+                              park(
+                                  session,
+                                  consumer,
+                                  record,
+                                  shard,
+                                  "event type " + eventType + " is unknown to this release",
+                                  span))),
               context)
           .onTermination()
           .invoke(attempts::end);
@@ -256,22 +271,33 @@ public class IdempotentConsumer {
             consumer, record, event.type().name() + " " + event.id() + " at " + position(record));
     return attempt(
             attempts,
-            () ->
-                applyOnce(consumer, record, event, registration.get(), span)
-                    .onFailure(NotUnderstoodYet::in)
-                    .recoverWithUni(
-                        failure ->
-                            sessionFactory.withTransaction(
-                                session ->
-                                    park(
-                                        session,
-                                        consumer,
-                                        record,
-                                        NotUnderstoodYet.reasonIn(failure),
-                                        span))),
+            routed(
+                user,
+                () ->
+                    applyOnce(consumer, record, shard, event, registration.get(), span)
+                        .onFailure(NotUnderstoodYet::in)
+                        .recoverWithUni(
+                            failure ->
+                                sessionFactory.withTransaction(
+                                    session ->
+                                        park(
+                                            session,
+                                            consumer,
+                                            record,
+                                            shard,
+                                            NotUnderstoodYet.reasonIn(failure),
+                                            span)))),
             context)
         .onTermination()
         .invoke(attempts::end);
+  }
+
+  /**
+   * {@code work} on the database that owns {@code user}'s shard (every attempt asks again, so a
+   * retry after a shard moved goes to its new owner), or on the home database when there is none.
+   */
+  private <T> Supplier<Uni<T>> routed(Optional<UUID> user, Supplier<Uni<T>> work) {
+    return user.<Supplier<Uni<T>>>map(id -> () -> router.forUser(id, work)).orElse(work);
   }
 
   /**
@@ -388,6 +414,7 @@ public class IdempotentConsumer {
   private <E extends IntegrationEvent> Uni<Void> applyOnce(
       String consumer,
       ConsumerRecord<String, String> record,
+      int shard,
       ReceivedEvent<?> event,
       EventHandlers.Registration<E> registration,
       Span span) {
@@ -404,6 +431,7 @@ public class IdempotentConsumer {
                 .setParameter("offset", record.offset())
                 .setParameter("id", typed.id())
                 .setParameter("type", typed.type().name())
+                .setParameter("shard", shard)
                 .getSingleResult()
                 .chain(
                     result -> {
@@ -413,6 +441,7 @@ public class IdempotentConsumer {
                             session,
                             consumer,
                             record,
+                            shard,
                             "an earlier event of key " + keyOf(record) + " is parked",
                             span);
                       }
@@ -441,6 +470,7 @@ public class IdempotentConsumer {
       Mutiny.Session session,
       String consumer,
       ConsumerRecord<String, String> record,
+      int shard,
       String reason,
       Span span) {
     span.setAttribute("tessera.outcome", "parked");
@@ -456,6 +486,7 @@ public class IdempotentConsumer {
         .setParameter("payload", record.value())
         .setParameter("traceparent", truncate(header(record, EventHeaders.TRACEPARENT), 55))
         .setParameter("reason", truncate(reason, 1000))
+        .setParameter("shard", shard)
         .executeUpdate()
         .invoke(
             parked -> {
@@ -483,7 +514,13 @@ public class IdempotentConsumer {
         .iterable(consumers)
         .onItem()
         .transformToUniAndConcatenate(
-            consumer -> drain(consumer.getKey(), List.copyOf(consumer.getValue()), context))
+            consumer ->
+                // Each database keeps the parked records of the shards it owns.
+                router
+                    .onEach(
+                        database ->
+                            drain(consumer.getKey(), List.copyOf(consumer.getValue()), context))
+                    .map(drained -> drained.stream().mapToInt(Integer::intValue).sum()))
         .collect()
         .with(Collectors.summingInt(Integer::intValue))
         .runSubscriptionOn(onContext);
@@ -554,7 +591,8 @@ public class IdempotentConsumer {
                           }
                           ConsumerRecord<String, String> record =
                               parkedRecord(topic, partition, offset, rows.get(0));
-                          return applyParked(session, consumer, handlers, record)
+                          int shard = ((Number) rows.get(0)[5]).intValue();
+                          return applyParked(session, consumer, handlers, record, shard)
                               .chain(
                                   () ->
                                       session
@@ -596,7 +634,8 @@ public class IdempotentConsumer {
       Mutiny.Session session,
       String consumer,
       List<EventHandlers> handlers,
-      ConsumerRecord<String, String> record) {
+      ConsumerRecord<String, String> record,
+      int shard) {
     String type = header(record, EventHeaders.EVENT_TYPE);
     Optional<EventHandlers.Registration<?>> registration =
         handlers.stream().map(set -> set.forType(type)).flatMap(Optional::stream).findFirst();
@@ -616,7 +655,7 @@ public class IdempotentConsumer {
             .setAttribute("messaging.kafka.offset", record.offset())
             .setAttribute("tessera.parked", true)
             .startSpan();
-    return applyParked(session, consumer, record, registration.get(), span)
+    return applyParked(session, consumer, record, shard, registration.get(), span)
         .onItemOrFailure()
         .invoke(
             (ignored, failure) -> {
@@ -632,6 +671,7 @@ public class IdempotentConsumer {
       Mutiny.Session session,
       String consumer,
       ConsumerRecord<String, String> record,
+      int shard,
       EventHandlers.Registration<E> registration,
       Span span) {
     ReceivedEvent<E> event;
@@ -645,6 +685,7 @@ public class IdempotentConsumer {
         .setParameter("consumer", consumer)
         .setParameter("id", event.id())
         .setParameter("type", event.type().name())
+        .setParameter("shard", shard)
         .executeUpdate()
         .chain(
             inserted -> {

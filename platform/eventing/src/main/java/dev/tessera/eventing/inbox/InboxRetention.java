@@ -1,6 +1,7 @@
 package dev.tessera.eventing.inbox;
 
 import dev.tessera.eventing.EventingConfig;
+import dev.tessera.sharding.ShardRouter;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Forgets applied event ids once they are older than any record Kafka could still redeliver, so the
- * inbox does not grow forever. Running it on every replica at once is harmless.
+ * inbox does not grow forever, in every database of a sharded service. Running it on every replica
+ * at once is harmless.
  */
 @ApplicationScoped
 public class InboxRetention {
@@ -19,10 +21,12 @@ public class InboxRetention {
 
   private final Mutiny.SessionFactory sessionFactory;
   private final EventingConfig config;
+  private final ShardRouter router;
 
-  InboxRetention(Mutiny.SessionFactory sessionFactory, EventingConfig config) {
+  InboxRetention(Mutiny.SessionFactory sessionFactory, EventingConfig config, ShardRouter router) {
     this.sessionFactory = sessionFactory;
     this.config = config;
+    this.router = router;
   }
 
   @Scheduled(
@@ -36,13 +40,16 @@ public class InboxRetention {
   /** Deletes the inbox rows older than the retention; returns how many it deleted. */
   public Uni<Integer> purge() {
     OffsetDateTime cutoff = OffsetDateTime.now().minus(config.inbox().retention());
-    return sessionFactory
-        .withTransaction(
-            session ->
-                session
-                    .createNativeQuery("delete from inbox where processed_at < :cutoff")
-                    .setParameter("cutoff", cutoff)
-                    .executeUpdate())
+    return router
+        .onEach(
+            database ->
+                sessionFactory.withTransaction(
+                    session ->
+                        session
+                            .createNativeQuery("delete from inbox where processed_at < :cutoff")
+                            .setParameter("cutoff", cutoff)
+                            .executeUpdate()))
+        .map(deleted -> deleted.stream().mapToInt(Integer::intValue).sum())
         .invoke(deleted -> LOG.debugf("purged %d inbox rows older than %s", deleted, cutoff));
   }
 }

@@ -1,16 +1,20 @@
 package dev.tessera.eventing.outbox;
 
+import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.eventing.EventingConfig;
+import dev.tessera.sharding.ShardDatabases;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,10 +49,21 @@ public class OutboxSlot {
 
   private final EventingConfig config;
   private final AgroalDataSource dataSource;
+  private final ShardDatabases databases;
+  private final String username;
+  private final String password;
 
-  OutboxSlot(EventingConfig config, AgroalDataSource dataSource) {
+  OutboxSlot(
+      EventingConfig config,
+      AgroalDataSource dataSource,
+      ShardDatabases databases,
+      @ConfigProperty(name = "quarkus.datasource.username") String username,
+      @ConfigProperty(name = "quarkus.datasource.password") String password) {
     this.config = config;
     this.dataSource = dataSource;
+    this.databases = databases;
+    this.username = username;
+    this.password = password;
   }
 
   void onStart(@Observes @Priority(BEFORE_ANY_WRITER) StartupEvent event) throws SQLException {
@@ -58,6 +73,12 @@ public class OutboxSlot {
     }
     try (Connection c = dataSource.getConnection()) {
       ensure(c, config.capture().slot());
+    }
+    // A sharded service's other databases: each has its own connector, and so its own slot.
+    for (ShardDatabases.Other other : databases.others()) {
+      try (Connection c = DriverManager.getConnection(other.jdbcUrl(), username, password)) {
+        ensure(c, new OutboxConnector(config.service(), other.name()).slotName());
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.tessera.eventing.inbox;
 
 import dev.tessera.eventing.EventingConfig;
+import dev.tessera.sharding.ShardRouter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Vertx;
@@ -15,15 +16,16 @@ public final class RestartedIdempotentConsumer {
   private RestartedIdempotentConsumer() {}
 
   /**
-   * A new consumer on the same database, configuration, tracer, Vert.x and stall report as the
-   * running one.
+   * A new consumer on the same database, configuration, tracer, Vert.x, stall report and router as
+   * the running one.
    */
   public static IdempotentConsumer create(
       Mutiny.SessionFactory sessionFactory,
       EventingConfig config,
       Tracer tracer,
       Vertx vertx,
-      StalledRecords stalled) {
+      StalledRecords stalled,
+      ShardRouter router) {
     // Its delivery latencies go to a registry of its own: the running one's timers stay the app's.
     return new IdempotentConsumer(
         sessionFactory,
@@ -31,6 +33,7 @@ public final class RestartedIdempotentConsumer {
         tracer,
         vertx,
         stalled,
-        new DeliveryMetrics(new SimpleMeterRegistry()));
+        new DeliveryMetrics(new SimpleMeterRegistry()),
+        router);
   }
 }

@@ -18,6 +18,7 @@ import dev.tessera.eventing.EventingConfig;
 import dev.tessera.eventing.inbox.IdempotentConsumer;
 import dev.tessera.eventing.inbox.RestartedIdempotentConsumer;
 import dev.tessera.eventing.inbox.StalledRecords;
+import dev.tessera.sharding.ShardRouter;
 import dev.tessera.testing.TesseraTestResource;
 import dev.tessera.testing.TopicReader;
 import io.opentelemetry.api.trace.Tracer;
@@ -63,6 +64,7 @@ class IdempotentConsumerTest {
   @Inject Tracer tracer;
   @Inject Vertx vertx;
   @Inject StalledRecords stalled;
+  @Inject ShardRouter router;
 
   @BeforeAll
   static void captureOutbox() {
@@ -140,7 +142,7 @@ class IdempotentConsumerTest {
     assertThat(projection.attemptsOf(eventId)).isEqualTo(1);
 
     IdempotentConsumer restarted =
-        RestartedIdempotentConsumer.create(sessionFactory, config, tracer, vertx, stalled);
+        RestartedIdempotentConsumer.create(sessionFactory, config, tracer, vertx, stalled, router);
     try (var afterRestart = groupConsumer(group, topic)) {
       ConsumerRecord<String, String> redelivered = nextRecord(afterRestart);
       assertThat(redelivered.offset()).isEqualTo(applied.offset());

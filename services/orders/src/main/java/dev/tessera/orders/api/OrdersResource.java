@@ -9,6 +9,7 @@ import dev.tessera.orders.persistence.OrderRepository;
 import dev.tessera.orders.persistence.ProductCatalog;
 import dev.tessera.reads.ReadRouter;
 import dev.tessera.security.CurrentUser;
+import dev.tessera.sharding.ShardRouter;
 import dev.tessera.web.PageCursor;
 import dev.tessera.web.Problem;
 import dev.tessera.web.ProblemException;
@@ -52,7 +53,7 @@ public class OrdersResource {
   /** How long an HTTP cache may keep the catalog without revalidating it. */
   static final int CATALOG_MAX_AGE_SECONDS = 60;
 
-  private final Mutiny.SessionFactory sessionFactory;
+  private final ShardRouter shards;
   private final ReadRouter router;
   private final OrderRepository orders;
   private final ProductCatalog catalog;
@@ -64,7 +65,7 @@ public class OrdersResource {
   private final CurrentUser user;
 
   OrdersResource(
-      Mutiny.SessionFactory sessionFactory,
+      ShardRouter shards,
       ReadRouter router,
       OrderRepository orders,
       ProductCatalog catalog,
@@ -74,7 +75,7 @@ public class OrdersResource {
       OrderReads reads,
       CatalogValidators catalogValidators,
       CurrentUser user) {
-    this.sessionFactory = sessionFactory;
+    this.shards = shards;
     this.router = router;
     this.orders = orders;
     this.catalog = catalog;
@@ -155,8 +156,8 @@ public class OrdersResource {
           List.of(new Problem.FieldError("Idempotency-Key", "must have 1 to 255 characters")));
     }
     UUID userId = user.id();
-    return placement
-        .place(userId, idempotencyKey, request)
+    return shards
+        .forUser(userId, () -> placement.place(userId, idempotencyKey, request))
         // Committed: the user's first page (and a "not found" of this id) are out of date.
         .call(
             placed ->
@@ -190,7 +191,9 @@ public class OrdersResource {
     UUID orderId = orderId(id);
     UUID userId = user.id();
     // Cached with its owner; anyone else's read gets the 404 of a missing order.
-    return reads.owned(orderId, userId).map(order -> requireFound(order, id));
+    return shards
+        .forUser(userId, () -> reads.owned(orderId, userId))
+        .map(order -> requireFound(order, id));
   }
 
   @GET
@@ -221,9 +224,10 @@ public class OrdersResource {
     if (statusFilter.isEmpty() && after.isEmpty() && pageSize == config.pages().defaultLimit()) {
       // The first page as a client shows it: the hot read, cached until an order of it changes.
       // Loaded from the primary: the cache keeps it for every reader (ReadRouter#readLatest).
-      return reads.firstPage(userId, () -> page(router.readLatest(query), pageSize));
+      return shards.forUser(
+          userId, () -> reads.firstPage(userId, () -> page(router.readLatest(query), pageSize)));
     }
-    return page(router.read(query), pageSize);
+    return shards.forUser(userId, () -> page(router.read(query), pageSize));
   }
 
   private static Uni<OrderPage> page(Uni<List<OrderEntity>> query, int pageSize) {
@@ -250,8 +254,9 @@ public class OrdersResource {
   public Uni<OrderResponse> cancel(@PathParam("id") String id) {
     UUID orderId = orderId(id);
     UUID userId = user.id();
-    return sessionFactory
+    return shards
         .withTransaction(
+            userId,
             session ->
                 orders
                     .findOwned(session, orderId, userId)

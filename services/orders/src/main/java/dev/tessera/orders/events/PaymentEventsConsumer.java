@@ -55,6 +55,8 @@ public class PaymentEventsConsumer {
   private final MeterRegistry meters;
   private final EventHandlers handlers =
       EventHandlers.consumer(CONSUMER)
+          // Each payment and user event names its user: applied where the user's shard is.
+          .routedByUser("userId")
           .on(EventTypes.PAYMENT_SUCCEEDED, this::onPaymentSucceeded)
           .on(EventTypes.PAYMENT_FAILED, this::onPaymentFailed)
           .build();

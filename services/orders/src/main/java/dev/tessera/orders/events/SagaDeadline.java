@@ -3,6 +3,7 @@ package dev.tessera.orders.events;
 import dev.tessera.orders.OrdersConfig;
 import dev.tessera.orders.domain.CancellationReason;
 import dev.tessera.orders.persistence.OrderEntity;
+import dev.tessera.sharding.ShardRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -34,11 +35,15 @@ public class SagaDeadline {
       // The entity's columns by name: with a star, a column a later migration adds (shard did)
       // fails the mapping, and the job with it.
       "select id, user_id, status, lines, total_amount, currency, created_at, updated_at,"
-          + " payment_id, cancel_reason, version from orders"
+          + " payment_id, cancel_reason, version from orders o"
           + " where status = 'PENDING_PAYMENT' and created_at < :cutoff"
-          + " order by created_at limit :limit for update skip locked";
+          // Not the rows of a shard moving away or gone (the fence would refuse the batch).
+          + " and exists (select 1 from shard_lease l where l.shard = o.shard"
+          + " and l.state = 'OWNED')"
+          + " order by created_at limit :limit for update of o skip locked";
 
   private final Mutiny.SessionFactory sessionFactory;
+  private final ShardRouter router;
   private final OrderEvents events;
   private final OrderChanges changes;
   private final OrdersConfig config;
@@ -46,11 +51,13 @@ public class SagaDeadline {
 
   SagaDeadline(
       Mutiny.SessionFactory sessionFactory,
+      ShardRouter router,
       OrderEvents events,
       OrderChanges changes,
       OrdersConfig config,
       MeterRegistry meters) {
     this.sessionFactory = sessionFactory;
+    this.router = router;
     this.events = events;
     this.changes = changes;
     this.config = config;
@@ -76,8 +83,14 @@ public class SagaDeadline {
         .replaceWithVoid();
   }
 
-  /** Cancels up to a batch of overdue orders in one transaction; returns how many. */
+  /** Cancels up to a batch of overdue orders in one transaction per database; returns how many. */
   public Uni<Integer> cancelOverdue() {
+    return router
+        .onEach(database -> cancelOverdueHere())
+        .map(cancelled -> cancelled.stream().mapToInt(Integer::intValue).sum());
+  }
+
+  private Uni<Integer> cancelOverdueHere() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     Instant cutoff = now.minus(config.saga().paymentDeadline());
     return sessionFactory

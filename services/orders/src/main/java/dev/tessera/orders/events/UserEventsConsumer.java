@@ -27,6 +27,8 @@ public class UserEventsConsumer {
   private final UserProjection users;
   private final EventHandlers handlers =
       EventHandlers.consumer(CONSUMER)
+          // Each payment and user event names its user: applied where the user's shard is.
+          .routedByUser("userId")
           .on(EventTypes.USER_REGISTERED, this::onRegistered)
           .on(EventTypes.USER_SUSPENDED, this::onSuspended)
           .on(EventTypes.USER_REINSTATED, this::onReinstated)

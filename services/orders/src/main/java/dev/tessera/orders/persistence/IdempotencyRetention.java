@@ -1,6 +1,7 @@
 package dev.tessera.orders.persistence;
 
 import dev.tessera.orders.OrdersConfig;
+import dev.tessera.sharding.ShardRouter;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,10 +20,13 @@ public class IdempotencyRetention {
 
   private final Mutiny.SessionFactory sessionFactory;
   private final OrdersConfig config;
+  private final ShardRouter router;
 
-  IdempotencyRetention(Mutiny.SessionFactory sessionFactory, OrdersConfig config) {
+  IdempotencyRetention(
+      Mutiny.SessionFactory sessionFactory, OrdersConfig config, ShardRouter router) {
     this.sessionFactory = sessionFactory;
     this.config = config;
+    this.router = router;
   }
 
   @Scheduled(
@@ -36,14 +40,17 @@ public class IdempotencyRetention {
   /** Deletes the keys older than the retention; returns how many it deleted. */
   public Uni<Integer> purge() {
     Instant cutoff = Instant.now().minus(config.idempotency().retention());
-    return sessionFactory
-        .withTransaction(
-            session ->
-                session
-                    .createMutationQuery(
-                        "delete from IdempotencyRecord r where r.createdAt < :cutoff")
-                    .setParameter("cutoff", cutoff)
-                    .executeUpdate())
+    return router
+        .onEach(
+            database ->
+                sessionFactory.withTransaction(
+                    session ->
+                        session
+                            .createMutationQuery(
+                                "delete from IdempotencyRecord r where r.createdAt < :cutoff")
+                            .setParameter("cutoff", cutoff)
+                            .executeUpdate()))
+        .map(deleted -> deleted.stream().mapToInt(Integer::intValue).sum())
         .invoke(deleted -> LOG.debugf("purged %d idempotency keys older than %s", deleted, cutoff));
   }
 }

@@ -5,6 +5,8 @@ import static io.restassured.RestAssured.given;
 import dev.tessera.contracts.EventCodec;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.IntegrationEvent;
+import dev.tessera.contracts.Money;
+import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.servers.Servers;
 import dev.tessera.testing.EventRecords;
 import dev.tessera.testing.OutboxCapture;
@@ -14,6 +16,7 @@ import dev.tessera.testing.TestTokens;
 import dev.tessera.testing.TopicReader;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import java.time.Instant;
 import java.util.UUID;
 
 /** What the orders tests share: tokens, requests, raw records, direct reads of the database. */
@@ -82,6 +85,17 @@ final class OrdersTestSupport {
   /** The order's status, read as its owner through the API. */
   static String status(UUID userId, UUID orderId) {
     return as(userId).get("/api/orders/" + orderId).then().statusCode(200).extract().path("status");
+  }
+
+  /** Billing's success for {@code orderId} of {@code userId}: a mug's price, a new payment. */
+  static PaymentSucceeded succeeded(UUID orderId, UUID userId) {
+    return new PaymentSucceeded(
+        UUID.randomUUID(),
+        orderId,
+        userId,
+        new Money(1290, "EUR"),
+        UUID.randomUUID(),
+        Instant.now());
   }
 
   /** Sends an event to a topic as its producer's connector would, with the envelope headers. */

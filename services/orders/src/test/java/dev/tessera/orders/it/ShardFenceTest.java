@@ -11,12 +11,12 @@ import static dev.tessera.orders.it.OrdersTestSupport.place;
 import static dev.tessera.orders.it.OrdersTestSupport.produce;
 import static dev.tessera.orders.it.OrdersTestSupport.readTopic;
 import static dev.tessera.orders.it.OrdersTestSupport.status;
+import static dev.tessera.orders.it.OrdersTestSupport.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.tessera.contracts.Money;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.orders.events.PaymentEventsConsumer;
 import dev.tessera.sharding.Shards;
@@ -31,7 +31,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -194,15 +193,5 @@ class ShardFenceTest {
         "update shard_lease set state = ?, epoch = epoch + 1, changed_at = now() where shard = ?",
         state,
         shard);
-  }
-
-  private static PaymentSucceeded succeeded(UUID orderId, UUID userId) {
-    return new PaymentSucceeded(
-        UUID.randomUUID(),
-        orderId,
-        userId,
-        new Money(1290, "EUR"),
-        UUID.randomUUID(),
-        Instant.now());
   }
 }
