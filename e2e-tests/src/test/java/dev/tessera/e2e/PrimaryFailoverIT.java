@@ -12,7 +12,6 @@ import dev.tessera.launcher.TesseraSystem;
 import dev.tessera.servers.LocalPostgres;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -219,13 +218,13 @@ class PrimaryFailoverIT {
     Set<UUID> orderEvents = idsOf(distinct, "Order", statuses);
     Set<UUID> paymentEvents = idsOf(distinct, "Payment", statuses);
     Set<UUID> placed = ofType(distinct, orderEvents, Set.of("OrderPlaced"));
-    assertThat(inboxCounts("billing", placed))
+    assertThat(OrdersDatabases.inboxCounts(system.servers().postgres(), "billing", placed))
         .as("billing applied every OrderPlaced once")
         .hasSize(placed.size())
         .allSatisfy((id, count) -> assertThat(count).isOne());
     Set<UUID> outcomes =
         ofType(distinct, paymentEvents, Set.of("PaymentSucceeded", "PaymentFailed"));
-    assertThat(inboxCounts("orders", outcomes))
+    assertThat(OrdersDatabases.inboxCounts(system, outcomes))
         .as("orders applied every payment outcome once")
         .hasSize(outcomes.size())
         .allSatisfy((id, count) -> assertThat(count).isOne());
@@ -255,38 +254,8 @@ class PrimaryFailoverIT {
         .collect(Collectors.toSet());
   }
 
-  /** How many inbox rows {@code database} has for each of {@code events} it has any for. */
-  private static Map<UUID, Integer> inboxCounts(String database, Set<UUID> events)
-      throws SQLException {
-    Map<UUID, Integer> counts = new HashMap<>();
-    try (Connection c = system.servers().postgres().connectAsSuperuser(database);
-        PreparedStatement p =
-            c.prepareStatement(
-                "select event_id, count(*) from inbox where event_id = any(?) group by event_id")) {
-      p.setArray(1, c.createArrayOf("uuid", events.stream().map(UUID::toString).toArray()));
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          counts.put(UUID.fromString(r.getString(1)), r.getInt(2));
-        }
-      }
-    }
-    return counts;
-  }
-
   private static Map<String, String> orderStatuses(List<Session> users) throws SQLException {
-    Map<String, String> statuses = new HashMap<>();
-    try (Connection c = system.servers().postgres().connectAsSuperuser("orders");
-        PreparedStatement p =
-            c.prepareStatement("select id, status from orders where user_id = any(?)")) {
-      p.setArray(
-          1, c.createArrayOf("uuid", users.stream().map(u -> u.userId().toString()).toArray()));
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          statuses.put(r.getString(1), r.getString(2));
-        }
-      }
-    }
-    return statuses;
+    return OrdersDatabases.orderStatuses(system, users.stream().map(Session::userId).toList());
   }
 
   /** Every record of {@code topics}, from the beginning to their current end. */

@@ -149,18 +149,7 @@ final class SagaInvariants {
 
   /** Status of every order of {@code users}, by order id, from the orders database. */
   private Map<String, String> orderStatuses(List<UUID> users) throws SQLException {
-    Map<String, String> statuses = new HashMap<>();
-    try (Connection c = system.servers().postgres().connectAsSuperuser("orders");
-        PreparedStatement p =
-            c.prepareStatement("select id, status from orders where user_id = any(?)")) {
-      p.setArray(1, c.createArrayOf("uuid", users.stream().map(UUID::toString).toArray()));
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          statuses.put(r.getString(1), r.getString(2));
-        }
-      }
-    }
-    return statuses;
+    return OrdersDatabases.orderStatuses(system, users);
   }
 
   private static Map<String, String> notTerminal(

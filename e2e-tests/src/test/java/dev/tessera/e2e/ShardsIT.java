@@ -28,16 +28,20 @@ class ShardsIT {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int status =
         ShardsTool.run(
-            "postgresql://127.0.0.1:" + system.servers().postgres().port(),
-            new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            ShardsTool.databases(system), new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String output = bytes.toString(StandardCharsets.UTF_8);
     System.out.print(output);
 
     assertThat(status).as(output).isZero();
-    // One database owns every shard, and holds at least this order and this user.
+    // Two databases own half the shards each; the user's holds at least this order and user.
+    boolean firstHalf = Shards.ofUser(user.userId()) < 2048;
+    String held = "\\s+[1-9][0-9,]*\\s+[1-9][0-9,]*$";
+    String any = "\\s+[0-9,]+\\s+[0-9,]+$";
     assertThat(output)
         .as(output)
-        .containsPattern("(?m)^  0-4095\\s+OWNED\\s+4,096\\s+[1-9][0-9,]*\\s+[1-9][0-9,]*$")
+        .containsPattern("(?ms)^orders: .*^  0-2047\\s+OWNED\\s+2,048" + (firstHalf ? held : any))
+        .containsPattern(
+            "(?ms)^orders2: .*^  2048-4095\\s+OWNED\\s+2,048" + (firstHalf ? any : held))
         .doesNotContain("without a shard");
   }
 }

@@ -13,7 +13,9 @@ import java.util.stream.Stream;
 
 /**
  * The whole system, started once per test JVM with the same launcher as {@code ./tessera up}, on
- * ports nobody else uses, with fresh data; stopped when the JVM ends.
+ * ports nobody else uses, with fresh data; stopped when the JVM ends. Its orders data is sharded
+ * over two databases ({@code ./tessera up --shards orders=2}), so every test that runs on it runs
+ * on a sharded orders.
  */
 final class WholeSystem {
 
@@ -24,7 +26,7 @@ final class WholeSystem {
   /** The running system, started on first use. */
   static synchronized TesseraSystem get() {
     if (system == null) {
-      system = start("e2e-data", 2);
+      system = start(options("e2e-data", 2).withShards("orders", 2));
       Runtime.getRuntime().addShutdownHook(new Thread(system::close));
     }
     return system;

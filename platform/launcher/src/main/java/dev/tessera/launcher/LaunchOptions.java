@@ -23,6 +23,8 @@ import java.util.Set;
  * @param previousReleases services whose started instances run the build in another checkout (the
  *     previous release, built): with a spare, which runs this one, a test has release N and N+1 of
  *     that service side by side, as during a rolling upgrade
+ * @param shards services whose data is sharded over this many databases (1 when absent), each
+ *     beyond the first on a PostgreSQL server of its own (docs/sharding.md)
  */
 public record LaunchOptions(
     Path repository,
@@ -32,7 +34,8 @@ public record LaunchOptions(
     int mailPort,
     Map<String, Integer> replicas,
     Set<String> spares,
-    Map<String, Path> previousReleases) {
+    Map<String, Path> previousReleases,
+    Map<String, Integer> shards) {
 
   /** The default ports keep clear of the usual local servers (5432, 6379, 9092, 8081…). */
   public static final int DEFAULT_GATEWAY_PORT = 8080;
@@ -46,12 +49,23 @@ public record LaunchOptions(
    */
   public static final int MAX_REPLICAS = 5;
 
+  /** Most databases of one service: each is a PostgreSQL server, and this machine has 2 cores. */
+  public static final int MAX_SHARD_DATABASES = 4;
+
   public LaunchOptions {
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     replicas = Map.copyOf(replicas);
     spares = Set.copyOf(spares);
     previousReleases = Map.copyOf(previousReleases);
+    shards = Map.copyOf(shards);
+    shards.forEach(
+        (service, count) -> {
+          if (count < 1 || count > MAX_SHARD_DATABASES) {
+            throw new IllegalArgumentException(
+                service + ": between 1 and " + MAX_SHARD_DATABASES + " databases, not " + count);
+          }
+        });
     replicas.forEach(
         // Which names are services is the checkout's to say (Services.requireKnown, at start),
         // for the spares too.
@@ -73,6 +87,7 @@ public record LaunchOptions(
         DEFAULT_MAIL_PORT,
         Map.of(),
         Set.of(),
+        Map.of(),
         Map.of());
   }
 
@@ -88,7 +103,8 @@ public record LaunchOptions(
         mailPort,
         copy,
         spares,
-        previousReleases);
+        previousReleases,
+        shards);
   }
 
   /** The same options with a spare instance of {@code service} (see {@link #spares()}). */
@@ -103,7 +119,8 @@ public record LaunchOptions(
         mailPort,
         replicas,
         copy,
-        previousReleases);
+        previousReleases,
+        shards);
   }
 
   /** The same options with other ports (0 keeps the current one). */
@@ -116,7 +133,8 @@ public record LaunchOptions(
         mail == 0 ? mailPort : mail,
         replicas,
         spares,
-        previousReleases);
+        previousReleases,
+        shards);
   }
 
   /** The same options with another data directory. */
@@ -129,7 +147,8 @@ public record LaunchOptions(
         mailPort,
         replicas,
         spares,
-        previousReleases);
+        previousReleases,
+        shards);
   }
 
   /**
@@ -140,7 +159,36 @@ public record LaunchOptions(
     Map<String, Path> copy = new LinkedHashMap<>(previousReleases);
     copy.put(service, checkout);
     return new LaunchOptions(
-        repository, dataDirectory, gatewayPort, servicePortBase, mailPort, replicas, spares, copy);
+        repository,
+        dataDirectory,
+        gatewayPort,
+        servicePortBase,
+        mailPort,
+        replicas,
+        spares,
+        copy,
+        shards);
+  }
+
+  /** The same options with {@code service}'s data sharded over {@code count} databases. */
+  public LaunchOptions withShards(String service, int count) {
+    Map<String, Integer> copy = new LinkedHashMap<>(shards);
+    copy.put(service, count);
+    return new LaunchOptions(
+        repository,
+        dataDirectory,
+        gatewayPort,
+        servicePortBase,
+        mailPort,
+        replicas,
+        spares,
+        previousReleases,
+        copy);
+  }
+
+  /** Databases of {@code service}. */
+  public int shardsOf(String service) {
+    return shards.getOrDefault(service, 1);
   }
 
   /** The checkout whose build instance {@code instance} of {@code service} runs. */

@@ -64,6 +64,15 @@ final class RunState {
     p.setProperty(
         "server.smtp.url",
         "smtp://" + system.servers().smtp().host() + ":" + system.servers().smtp().port());
+    // Every database of each sharded service, for ./tessera shards: name@server-url, first first.
+    for (String service : ShardsTool.SERVICES) {
+      p.setProperty(
+          "shards." + service,
+          ShardsTool.databases(system).stream()
+              .filter(database -> database.service().equals(service))
+              .map(ShardsTool.ShardDatabase::toString)
+              .collect(java.util.stream.Collectors.joining(",")));
+    }
     StringBuilder ids = new StringBuilder();
     for (AppProcess app : system.allInstances()) {
       ids.append(ids.isEmpty() ? "" : ",").append(app.id());

@@ -19,8 +19,40 @@ import java.util.TreeMap;
  */
 public final class ShardsTool {
 
-  /** The sharded services and the database each keeps its shards in, locally. */
-  private static final List<String> DATABASES = List.of("orders");
+  /** The sharded services: each keeps its data in a database named after it on every server. */
+  static final List<String> SERVICES = List.of("orders");
+
+  /**
+   * One database of a sharded service.
+   *
+   * @param service the service, which names the database on its server
+   * @param name the database's name in the shard map ({@code orders}, {@code orders2})
+   * @param url its server, {@code postgresql://host:port}
+   */
+  public record ShardDatabase(String service, String name, String url) {
+
+    /** {@code name@url}, as the run state records it. */
+    @Override
+    public String toString() {
+      return name + "@" + url;
+    }
+  }
+
+  /** Every database of each sharded service of the running {@code system}, the first first. */
+  public static List<ShardDatabase> databases(TesseraSystem system) {
+    List<ShardDatabase> databases = new ArrayList<>();
+    for (String service : SERVICES) {
+      databases.add(
+          new ShardDatabase(
+              service, service, "postgresql://127.0.0.1:" + system.servers().postgres().port()));
+      for (TesseraSystem.ShardDatabase shard : system.shardDatabases(service)) {
+        databases.add(
+            new ShardDatabase(
+                service, shard.name(), "postgresql://127.0.0.1:" + shard.server().port()));
+      }
+    }
+    return databases;
+  }
 
   private static final int SHARDS = Shards.COUNT;
 
@@ -65,14 +97,32 @@ public final class ShardsTool {
     return ranges;
   }
 
-  /**
-   * Prints the ranges of every sharded database on the PostgreSQL server at {@code url} ({@code
-   * postgresql://host:port}); 0 when each could be read.
-   */
-  public static int run(String url, PrintStream out) {
-    URI uri = URI.create(url);
+  /** The databases a running {@code ./tessera up} recorded, every sharded service's. */
+  static List<ShardDatabase> databases(RunState state) {
+    List<ShardDatabase> databases = new ArrayList<>();
+    for (String service : SERVICES) {
+      String recorded = state.get("shards." + service);
+      if (recorded == null) {
+        // Recorded by a launcher from before sharding: the first database only.
+        databases.add(new ShardDatabase(service, service, state.get("server.postgres.url")));
+        continue;
+      }
+      for (String entry : recorded.split(",")) {
+        String[] parts = entry.split("@", 2);
+        databases.add(new ShardDatabase(service, parts[0], parts[1]));
+      }
+    }
+    return databases;
+  }
+
+  /** Prints the ranges of every database in {@code databases}; 0 when each could be read. */
+  public static int run(List<ShardDatabase> databases, PrintStream out) {
     int problems = 0;
-    for (String database : DATABASES) {
+    for (ShardDatabase shardDatabase : databases) {
+      String url = shardDatabase.url();
+      URI uri = URI.create(url);
+      String database = shardDatabase.service();
+      String name = shardDatabase.name();
       Map<Integer, String> leases = new TreeMap<>();
       Map<Integer, Held> held = new TreeMap<>();
       long unsharded = 0;
@@ -95,11 +145,11 @@ public final class ShardsTool {
           }
         }
       } catch (SQLException e) {
-        out.println(database + ": cannot read its shards (" + e.getMessage() + ")");
+        out.println(name + ": cannot read its shards (" + e.getMessage() + ")");
         problems++;
         continue;
       }
-      out.printf("%s: database %s at %s:%d%n", database, database, uri.getHost(), uri.getPort());
+      out.printf("%s: database %s at %s:%d%n", name, database, uri.getHost(), uri.getPort());
       out.printf("  %-11s %-9s %7s %10s %8s%n", "shards", "state", "count", "orders", "users");
       for (Range range : ranges(leases, held)) {
         out.printf(

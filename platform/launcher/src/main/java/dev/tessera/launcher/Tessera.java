@@ -41,10 +41,11 @@ public final class Tessera {
       """
       usage: ./tessera <command>
 
-        up [--replicas SERVICE=N]... [--gateway-port P] [--service-port-base P] [--mail-port P]
-           [--detach]
+        up [--replicas SERVICE=N]... [--shards SERVICE=N] [--gateway-port P]
+           [--service-port-base P] [--mail-port P] [--detach]
                     start the whole system (foreground; Ctrl-C or ./tessera down stops it;
-                    --detach: in the background, returning once it is ready)
+                    --detach: in the background, returning once it is ready; --shards orders=2:
+                    orders' data on 2 databases, each on a PostgreSQL server of its own)
         status      every component: process id, health; resident memory; consumer lag per group;
                     each instance's read caches: reads and hit ratio
         down        stop everything cleanly
@@ -191,6 +192,15 @@ public final class Tessera {
             throw new IllegalArgumentException("--replicas takes SERVICE=N, e.g. orders=2");
           }
           options = options.withReplicas(pair[0], Integer.parseInt(pair[1]));
+          i++;
+        }
+        case "--shards" -> {
+          String[] pair = required(arg, value).split("=", 2);
+          if (pair.length != 2 || !pair[0].equals("orders")) {
+            // Only orders has the shard leases and the write fence (docs/sharding.md).
+            throw new IllegalArgumentException("--shards takes orders=N, e.g. orders=2");
+          }
+          options = options.withShards(pair[0], Integer.parseInt(pair[1]));
           i++;
         }
         case "--gateway-port" -> {
@@ -412,7 +422,7 @@ public final class Tessera {
         RunState.read(dataDirectory)
             .filter(RunState::launcherAlive)
             .orElseThrow(() -> new IllegalStateException("not running: ./tessera up first"));
-    return ShardsTool.run(state.get("server.postgres.url"), out);
+    return ShardsTool.run(ShardsTool.databases(state), out);
   }
 
   /** Whether something accepts connections at the host and port of {@code url}. */

@@ -3,7 +3,10 @@ package dev.tessera.launcher;
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.servers.Compilation;
 import dev.tessera.servers.Credentials;
+import dev.tessera.servers.LocalPostgres;
 import dev.tessera.servers.LocalServers;
+import dev.tessera.servers.Postgres;
+import dev.tessera.sharding.Shards;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -46,8 +49,17 @@ public final class TesseraSystem implements AutoCloseable {
   private final Map<String, List<AppProcess>> instances = new LinkedHashMap<>();
   private final Map<String, AppProcess> spares = new java.util.concurrent.ConcurrentHashMap<>();
   private final TraceStore traces = new TraceStore();
+  private final Map<String, List<ShardDatabase>> shardDatabases = new LinkedHashMap<>();
   private LocalServers servers;
   private MailPage mailPage;
+
+  /**
+   * One of a sharded service's databases beyond its first, on a PostgreSQL server of its own.
+   *
+   * @param name its name in the shard map and its connector's ({@code orders2})
+   * @param server the server; the database on it is named after the service, as the first one
+   */
+  public record ShardDatabase(String name, LocalPostgres server) {}
 
   private TesseraSystem(LaunchOptions options, Consumer<String> progress) {
     this.options = options;
@@ -106,6 +118,7 @@ public final class TesseraSystem implements AutoCloseable {
     for (Services.Service service : services.domain()) {
       Credentials owner = new Credentials(service.name(), secrets.databasePassword(service.name()));
       servers.postgres().createDatabase(service.name(), owner.username(), owner.password());
+      shardDatabases.put(service.name(), startShardDatabases(service.name(), owner));
       List<AppProcess> started = new ArrayList<>();
       for (int i = 0; i < options.replicasOf(service.name()); i++) {
         AppProcess process = app(service, i, owner, false);
@@ -147,6 +160,22 @@ public final class TesseraSystem implements AutoCloseable {
                       service.name(),
                       owner.username(),
                       owner.password())));
+      // Each further database of a sharded service: its own connector, the same topics.
+      for (ShardDatabase shard : shardDatabases.getOrDefault(service.name(), List.of())) {
+        OutboxConnector other = new OutboxConnector(service.name(), shard.name());
+        servers
+            .connect()
+            .createOrUpdateConnector(
+                other.name(),
+                other.config(
+                    new OutboxConnector.Database(
+                        shard.server().hostForConnect(),
+                        shard.server().portForConnect(),
+                        service.name(),
+                        owner.username(),
+                        owner.password())));
+        servers.connect().awaitConnectorRunning(other.name(), Duration.ofSeconds(60));
+      }
       servers.connect().awaitConnectorRunning(connector.name(), Duration.ofSeconds(60));
     } else {
       forgetConnector(new OutboxConnector(service.name()));
@@ -155,6 +184,76 @@ public final class TesseraSystem implements AutoCloseable {
       process.awaitHealthy("/q/health/ready", START_TIMEOUT);
       progress.accept(process.id() + " ready on " + process.url() + " (pid " + process.pid() + ")");
     }
+  }
+
+  /**
+   * Starts the further databases of {@code service} ({@link LaunchOptions#shardsOf}), each on a
+   * PostgreSQL server of its own, and says which shards each database owns before the service's
+   * first migration runs on it (orders' V4 reads {@code tessera.owned_shards}): on a new system the
+   * 4,096 shards are split evenly in ranges, the first database taking the first range; a database
+   * added to a system whose first database was already migrated (and so owns every shard) owns
+   * none, until {@code ./tessera shards move} moves a range to it.
+   */
+  private List<ShardDatabase> startShardDatabases(String service, Credentials owner) {
+    int count = options.shardsOf(service);
+    if (count == 1) {
+      return List.of();
+    }
+    boolean newSystem = !migrated(servers.postgres(), service);
+    List<ShardDatabase> started = new ArrayList<>();
+    for (int i = 2; i <= count; i++) {
+      String name = service + i;
+      LocalPostgres server =
+          new LocalPostgres(
+              options.dataDirectory().resolve("servers").resolve("postgres-" + name), true);
+      server.start();
+      started.add(new ShardDatabase(name, server));
+      server.createDatabase(service, owner.username(), owner.password());
+      if (!migrated(server, service)) {
+        ownShards(server, service, newSystem ? evenRange(i - 1, count) : "");
+      }
+      progress.accept(
+          "database " + name + " of " + service + " on PostgreSQL port " + server.port());
+    }
+    if (newSystem) {
+      ownShards(servers.postgres(), service, evenRange(0, count));
+    }
+    return List.copyOf(started);
+  }
+
+  /** The {@code index}th of {@code count} equal ranges of the 4,096 shards, as text. */
+  static String evenRange(int index, int count) {
+    int size = Shards.COUNT / count;
+    int from = index * size;
+    int to = index == count - 1 ? Shards.COUNT - 1 : from + size - 1;
+    return from + "-" + to;
+  }
+
+  private static boolean migrated(Postgres server, String database) {
+    try (Connection c = server.connectAsSuperuser(database);
+        var r = c.createStatement().executeQuery("select to_regclass('flyway_schema_history')")) {
+      return r.next() && r.getString(1) != null;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the schema of " + database, e);
+    }
+  }
+
+  private static void ownShards(Postgres server, String database, String ranges) {
+    try (Connection c = server.connectAsSuperuser("postgres");
+        var s = c.createStatement()) {
+      // Ranges are digits, '-' and ','; the database name is a checked identifier.
+      if (!ranges.matches("[0-9,-]*")) {
+        throw new IllegalArgumentException("not shard ranges: " + ranges);
+      }
+      s.execute("alter database \"" + database + "\" set tessera.owned_shards = '" + ranges + "'");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot say which shards " + database + " owns", e);
+    }
+  }
+
+  /** The further databases of {@code service}, beyond its first (none unless sharded). */
+  public List<ShardDatabase> shardDatabases(String service) {
+    return shardDatabases.getOrDefault(service, List.of());
   }
 
   /**
@@ -330,6 +429,13 @@ public final class TesseraSystem implements AutoCloseable {
       properties.put("quarkus.flyway.ignore-future-migrations", "true");
       properties.put("quarkus.datasource.username", owner.username());
       environment.put("QUARKUS_DATASOURCE_PASSWORD", owner.password());
+      String others =
+          shardDatabases.getOrDefault(service.name(), List.of()).stream()
+              .map(shard -> shard.name() + "=" + shard.server().reactiveUrl(service.name()))
+              .collect(Collectors.joining(","));
+      if (!others.isEmpty()) {
+        properties.put("tessera.sharding.databases", others);
+      }
     }
     if (service.name().equals("identity")) {
       properties.put("tessera.identity.admin.email", secrets.adminEmail());
@@ -475,6 +581,7 @@ public final class TesseraSystem implements AutoCloseable {
     if (mailPage != null) {
       mailPage.close();
     }
+    shardDatabases.values().stream().flatMap(List::stream).forEach(shard -> shard.server().close());
     if (servers != null) {
       servers.close();
     }

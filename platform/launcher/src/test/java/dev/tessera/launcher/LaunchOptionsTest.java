@@ -40,6 +40,19 @@ class LaunchOptionsTest {
   }
 
   @Test
+  void shards_a_services_data_over_up_to_four_databases_splitting_the_shards_evenly() {
+    assertThat(defaults.shardsOf("orders")).isEqualTo(1);
+    assertThat(defaults.withShards("orders", 2).shardsOf("orders")).isEqualTo(2);
+    assertThatThrownBy(() -> defaults.withShards("orders", 0)).hasMessageContaining("between 1");
+    assertThatThrownBy(() -> defaults.withShards("orders", 5)).hasMessageContaining("between 1");
+
+    assertThat(TesseraSystem.evenRange(0, 2)).isEqualTo("0-2047");
+    assertThat(TesseraSystem.evenRange(1, 2)).isEqualTo("2048-4095");
+    assertThat(TesseraSystem.evenRange(0, 3)).isEqualTo("0-1364");
+    assertThat(TesseraSystem.evenRange(2, 3)).isEqualTo("2730-4095");
+  }
+
+  @Test
   void finds_each_application_where_maven_builds_it() {
     assertThat(services.byName("gateway").orElseThrow().runner(Path.of("/repo")))
         .isEqualTo(Path.of("/repo/gateway/target/quarkus-app/quarkus-run.jar"));
