@@ -77,7 +77,7 @@ public record Options(
         Duration.ofSeconds(2),
         Duration.ofHours(2),
         Duration.ofMinutes(2),
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(3),
         5_000,
         "orders",
         null,
