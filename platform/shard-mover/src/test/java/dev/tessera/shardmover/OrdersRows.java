@@ -62,6 +62,29 @@ final class OrdersRows {
     }
   }
 
+  /** {@code perUser} orders with their keys for each of {@code users}, in one statement each. */
+  static void bulkOrders(Connection c, List<UUID> users, int perUser) throws SQLException {
+    try (PreparedStatement orders =
+            c.prepareStatement(
+                "insert into orders (id, user_id, status, lines, total_amount, currency,"
+                    + " created_at, updated_at) select gen_random_uuid(), ?, 'CONFIRMED', '[]',"
+                    + " 2490, 'EUR', now(), now() from generate_series(1, ?)");
+        PreparedStatement keys =
+            c.prepareStatement(
+                "insert into idempotency_key (user_id, idempotency_key, request_hash, order_id,"
+                    + " response_status, response_body, created_at)"
+                    + " select user_id, id::text, repeat('1', 64), id, 201, '{}', now()"
+                    + " from orders where user_id = ? and status = 'CONFIRMED'")) {
+      for (UUID user : users) {
+        orders.setObject(1, user);
+        orders.setInt(2, perUser);
+        orders.executeUpdate();
+        keys.setObject(1, user);
+        keys.executeUpdate();
+      }
+    }
+  }
+
   /**
    * An order of {@code user} as orders writes one: the order, its Idempotency-Key, the inbox row of
    * the request's event and the OrderPlaced event in the outbox, deleted in the same transaction.

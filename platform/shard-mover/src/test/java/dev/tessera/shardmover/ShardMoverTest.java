@@ -42,6 +42,9 @@ class ShardMoverTest {
       for (UUID user : everyone) {
         OrdersRows.seedUser(c, user);
       }
+      // Enough rows for the copy to take a moment while the writer goes on (the seeded CONFIRMED
+      // orders are never written again, so their state is what was seeded).
+      OrdersRows.bulkOrders(c, everyone, 200);
     }
     List<Phase> seen = new ArrayList<>();
     Map<Phase, List<String>> publicationTables = new HashMap<>();
