@@ -941,6 +941,10 @@ public final class ShardMover {
                 Phase.OUTBOX_PAST_CUTOVER,
                 () -> {
                   String slot = outboxSlot();
+                  // Debezium confirms a position only once it has read a change at or after it;
+                  // with no event in the range's wake that would be its next heartbeat (10 s).
+                  // Running the heartbeat's own write now hands it one past the cut-over.
+                  sql(src, OutboxConnector.HEARTBEAT_QUERY);
                   await(
                       "the outbox connector slot " + slot + " to confirm " + cutoverLsn,
                       options.cutoverTimeout(),
