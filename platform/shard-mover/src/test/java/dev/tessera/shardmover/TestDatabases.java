@@ -95,11 +95,20 @@ final class TestDatabases {
     MigrationTool.Settings settings =
         new MigrationTool.Settings(
             database.jdbcUrl(), ROLE, PASSWORD, "5s", "10min", Duration.ofSeconds(5));
+    // MigrationTool's locations, with orders' own read from its sources (see the pom).
+    String orders = System.getProperty("tessera.orders.migrations");
+    if (orders == null || !java.nio.file.Files.isDirectory(Path.of(orders))) {
+      throw new IllegalStateException("orders' migrations not found at " + orders);
+    }
     var flyway =
         org.flywaydb.core.Flyway.configure(MigrationTool.class.getClassLoader())
             .configuration(
                 MigrationTool.flyway(settings, MigrationTool.class.getClassLoader(), false)
-                    .getConfiguration());
+                    .getConfiguration())
+            .locations(
+                MigrationTool.LOCATIONS.stream()
+                    .map(l -> l.equals("classpath:db/migration") ? "filesystem:" + orders : l)
+                    .toArray(String[]::new));
     if (version != null) {
       flyway.target(version);
     }
