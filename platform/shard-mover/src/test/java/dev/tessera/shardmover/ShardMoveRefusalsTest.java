@@ -79,8 +79,8 @@ class ShardMoveRefusalsTest {
     assertThatThrownBy(() -> mover().move(List.of(a, behind), 400, 410, "refusebehind"))
         .isInstanceOf(MoveRefusedException.class)
         .hasMessageContaining("not migrated like the source refusea")
-        .hasMessageContaining("source at V7, target at V6")
-        .hasMessageContaining("target lacks [7]");
+        .hasMessageContaining("target at V6")
+        .hasMessageContaining("target lacks [7");
   }
 
   @Test

@@ -234,15 +234,15 @@ public class IdempotentConsumer {
     String eventType = header(record, EventHeaders.EVENT_TYPE);
     var registration = handlers.forType(eventType);
     String consumer = handlers.consumer();
+    if (registration.isEmpty() && (eventType == null || EventTypes.byName(eventType).isPresent())) {
+      // Topics carry every event of an aggregate; a consumer handles only some of them.
+      span.setAttribute("tessera.outcome", "ignored");
+      LOG.debugf("%s ignores %s at %s", consumer, eventType, position(record));
+      return Uni.createFrom().voidItem();
+    }
     Optional<UUID> user = handlers.userOf(record.value());
     int shard = user.map(Shards::ofUser).orElse(NO_SHARD);
     if (registration.isEmpty()) {
-      if (eventType == null || EventTypes.byName(eventType).isPresent()) {
-        // Topics carry every event of an aggregate; a consumer handles only some of them.
-        span.setAttribute("tessera.outcome", "ignored");
-        LOG.debugf("%s ignores %s at %s", consumer, eventType, position(record));
-        return Uni.createFrom().voidItem();
-      }
       // A newer release's event type: whether this consumer should handle it, only that release
       // knows. Skipping it would lose it for good once the offset moves on.
       Attempts attempts = new Attempts(consumer, record, eventType + " at " + position(record));
