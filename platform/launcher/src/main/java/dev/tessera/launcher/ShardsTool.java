@@ -1,6 +1,8 @@
 package dev.tessera.launcher;
 
 import dev.tessera.sharding.Shards;
+import dev.tessera.shardmover.Database;
+import dev.tessera.shardmover.ShardMoveTool;
 import java.io.PrintStream;
 import java.net.URI;
 import java.sql.Connection;
@@ -95,6 +97,30 @@ public final class ShardsTool {
       }
     }
     return ranges;
+  }
+
+  /**
+   * {@code ./tessera shards move FIRST-LAST DATABASE}: moves the range of orders' shards to {@code
+   * target} with the shard mover (platform/shard-mover), as orders' own role, printing each phase;
+   * the exit code.
+   */
+  static int move(
+      List<ShardDatabase> databases,
+      Secrets secrets,
+      String range,
+      String target,
+      PrintStream out) {
+    List<Database> movable =
+        databases.stream()
+            .map(
+                database ->
+                    new Database(
+                        database.name(),
+                        "jdbc:" + database.url() + "/" + database.service(),
+                        database.service(),
+                        secrets.databasePassword(database.service())))
+            .toList();
+    return ShardMoveTool.move(movable, range, target, out, out);
   }
 
   /** The databases a running {@code ./tessera up} recorded, every sharded service's. */

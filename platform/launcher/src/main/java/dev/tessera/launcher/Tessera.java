@@ -60,6 +60,8 @@ public final class Tessera {
                     every consumer applies each event once (see docs/failure-model.md)
         shards      the logical shards of orders each database owns, by range and state, with
                     the orders and users each range holds (see docs/sharding.md)
+        shards move FIRST-LAST DATABASE   move those shards of orders to DATABASE (e.g.
+                    shards move 0-511 orders2), online, while the system runs
         reset       delete all local data (databases, topics, logs, generated credentials)
         new-service NAME [--consumes SERVICE.AGGREGATE.events,...] [--publishes AGGREGATE]
                     write a new domain service: its module under services/NAME, its event in
@@ -106,7 +108,7 @@ public final class Tessera {
       case "demo" -> demo();
       case "reset" -> reset();
       case "dlq" -> dlq(List.of(args).subList(1, args.length));
-      case "shards" -> shards();
+      case "shards" -> shards(List.of(args).subList(1, args.length));
       case "new-service" -> newService(List.of(args).subList(1, args.length));
       default -> {
         out.print(USAGE);
@@ -417,12 +419,20 @@ public final class Tessera {
         out);
   }
 
-  private int shards() {
+  private int shards(List<String> args) {
     RunState state =
         RunState.read(dataDirectory)
             .filter(RunState::launcherAlive)
             .orElseThrow(() -> new IllegalStateException("not running: ./tessera up first"));
-    return ShardsTool.run(ShardsTool.databases(state), out);
+    List<ShardsTool.ShardDatabase> databases = ShardsTool.databases(state);
+    if (args.isEmpty()) {
+      return ShardsTool.run(databases, out);
+    }
+    if (args.size() != 3 || !args.get(0).equals("move")) {
+      out.print(USAGE);
+      return 2;
+    }
+    return ShardsTool.move(databases, Secrets.in(dataDirectory), args.get(1), args.get(2), out);
   }
 
   /** Whether something accepts connections at the host and port of {@code url}. */

@@ -218,6 +218,9 @@ public final class TesseraSystem implements AutoCloseable {
     if (newSystem) {
       ownShards(servers.postgres(), service, evenRange(0, count));
     }
+    // A move (./tessera shards move) subscribes the target to the source as the service's role.
+    allowSubscriptions(servers.postgres(), owner.username());
+    started.forEach(shard -> allowSubscriptions(shard.server(), owner.username()));
     return List.copyOf(started);
   }
 
@@ -248,6 +251,16 @@ public final class TesseraSystem implements AutoCloseable {
       s.execute("alter database \"" + database + "\" set tessera.owned_shards = '" + ranges + "'");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot say which shards " + database + " owns", e);
+    }
+  }
+
+  private static void allowSubscriptions(Postgres server, String role) {
+    try (Connection c = server.connectAsSuperuser("postgres");
+        var s = c.createStatement()) {
+      // The role name is a checked identifier (Postgres.createDatabase).
+      s.execute("grant pg_create_subscription to \"" + role + "\"");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot let " + role + " subscribe", e);
     }
   }
 

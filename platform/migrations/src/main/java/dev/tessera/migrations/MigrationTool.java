@@ -1,5 +1,6 @@
 package dev.tessera.migrations;
 
+import dev.tessera.sharding.NamedDatabase;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
@@ -39,9 +40,6 @@ public final class MigrationTool {
       List.of("classpath:db/tessera", "classpath:db/migration");
 
   private static final Pattern TIMEOUT = Pattern.compile("[0-9]+(ms|s|min|h)");
-
-  /** A database's name in TESSERA_SHARDING_DATABASES: what a replication slot name can carry. */
-  private static final Pattern DATABASE_NAME = Pattern.compile("[a-z][a-z0-9]{0,30}");
 
   /** The environment variable naming a sharded service's other databases. */
   public static final String SHARDING_DATABASES = "TESSERA_SHARDING_DATABASES";
@@ -107,30 +105,13 @@ public final class MigrationTool {
 
   /**
    * The JDBC URL of each entry of a {@value #SHARDING_DATABASES} value, by name, in its order;
-   * empty for a blank value. Refuses a malformed entry, a name used twice and a URL that is not
-   * {@code postgresql://}: a database left out would be left unmigrated.
+   * empty for a blank value. Refused as the services refuse it (platform/sharding {@code
+   * NamedDatabase}): a database left out would be left unmigrated.
    */
   public static Map<String, String> shardingDatabases(String value) {
     Map<String, String> databases = new LinkedHashMap<>();
-    for (String entry : value.split(",")) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      String name = eq < 0 ? entry.trim() : entry.substring(0, eq).trim();
-      String url = eq < 0 ? "" : entry.substring(eq + 1).trim();
-      if (!DATABASE_NAME.matcher(name).matches() || !url.startsWith("postgresql://")) {
-        throw new IllegalArgumentException(
-            SHARDING_DATABASES
-                + ": not name=postgresql://host:port/database with a name like "
-                + DATABASE_NAME
-                + ": "
-                + entry.trim());
-      }
-      if (name.equals("home") || databases.putIfAbsent(name, "jdbc:" + url) != null) {
-        throw new IllegalArgumentException(SHARDING_DATABASES + ": " + name + " named twice");
-      }
-    }
+    NamedDatabase.parseAll("home", value)
+        .forEach(database -> databases.put(database.name(), database.jdbcUrl()));
     return databases;
   }
 

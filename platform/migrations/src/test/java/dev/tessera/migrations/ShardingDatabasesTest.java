@@ -63,7 +63,7 @@ class ShardingDatabasesTest {
       assertThatThrownBy(() -> MigrationTool.shardingDatabases(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining(MigrationTool.SHARDING_DATABASES);
+          .hasMessageContaining("tessera.sharding.databases");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.reads;
 
+import dev.tessera.sharding.NamedDatabase;
 import dev.tessera.sharding.ShardDatabases;
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.vertx.pgclient.PgConnectOptions;
@@ -48,7 +49,7 @@ public class RoutingPoolCreator implements PgPoolCreator {
       LOG.infof("API reads may go to the replica at %s", where(replicaUrl.get()));
     }
     Map<String, Pool> others = new LinkedHashMap<>();
-    for (ShardDatabases.Other other : databases.others()) {
+    for (NamedDatabase other : databases.others()) {
       others.put(other.name(), like(input, other.url(), other.name()));
       LOG.infof("database %s is at %s", other.name(), where(other.url()));
     }

@@ -1,12 +1,11 @@
 package dev.tessera.shardmover;
 
+import dev.tessera.sharding.NamedDatabase;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +30,6 @@ public final class ShardMoveTool {
   /** The home database's name in the shard map. */
   public static final String HOME = "orders";
 
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,30}");
   private static final Pattern RANGE = Pattern.compile("(\\d{1,4})-(\\d{1,4})");
   private static final String USAGE = "usage: ShardMoveTool move <first>-<last> <targetDatabase>";
 
@@ -48,12 +46,6 @@ public final class ShardMoveTool {
       err.println(USAGE);
       return 2;
     }
-    Matcher range = RANGE.matcher(args[1]);
-    if (!range.matches()) {
-      err.println("not a shard range like 0-511: " + args[1]);
-      err.println(USAGE);
-      return 2;
-    }
     List<Database> databases;
     try {
       databases = databases(env);
@@ -61,14 +53,30 @@ public final class ShardMoveTool {
       err.println("configuration: " + e.getMessage());
       return 2;
     }
+    return move(databases, args[1], args[2], out, err);
+  }
+
+  /**
+   * Moves the shards {@code range} ({@code first-last}) of {@code databases} to {@code target},
+   * printing each phase to {@code out}: what the CLI and {@code ./tessera shards move} run. Returns
+   * the exit code.
+   */
+  public static int move(
+      List<Database> databases, String range, String target, PrintStream out, PrintStream err) {
+    Matcher shards = RANGE.matcher(range);
+    if (!shards.matches()) {
+      err.println("not a shard range like 0-511: " + range);
+      err.println(USAGE);
+      return 2;
+    }
     ShardMover mover = new ShardMover(Options.defaults(), printing(out));
     try {
       MoveReport report =
           mover.move(
               databases,
-              Integer.parseInt(range.group(1)),
-              Integer.parseInt(range.group(2)),
-              args[2]);
+              Integer.parseInt(shards.group(1)),
+              Integer.parseInt(shards.group(2)),
+              target);
       out.print(report.summary());
       return 0;
     } catch (MoveRefusedException e) {
@@ -91,37 +99,9 @@ public final class ShardMoveTool {
     List<Database> databases = new ArrayList<>();
     databases.add(
         new Database(HOME, required(env, "QUARKUS_DATASOURCE_JDBC_URL"), username, password));
-    Set<String> names = new HashSet<>(Set.of(HOME));
-    String others = env.getOrDefault("TESSERA_SHARDING_DATABASES", "");
-    for (String entry : others.split(",")) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      if (eq < 0) {
-        throw new IllegalArgumentException(
-            "TESSERA_SHARDING_DATABASES: '"
-                + entry.trim()
-                + "' is not name=postgresql://host:port/dbname");
-      }
-      String name = entry.substring(0, eq).trim();
-      String url = entry.substring(eq + 1).trim();
-      if (!NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(
-            "TESSERA_SHARDING_DATABASES: a database name must match " + NAME + ": " + name);
-      }
-      if (!names.add(name)) {
-        throw new IllegalArgumentException(
-            "TESSERA_SHARDING_DATABASES: " + name + " is named twice (or is the home database)");
-      }
-      if (!url.startsWith("postgresql://")) {
-        throw new IllegalArgumentException(
-            "TESSERA_SHARDING_DATABASES: "
-                + name
-                + "'s URL must be postgresql://host:port/dbname, got "
-                + url);
-      }
-      databases.add(new Database(name, "jdbc:" + url, username, password));
+    for (NamedDatabase other :
+        NamedDatabase.parseAll(HOME, env.getOrDefault("TESSERA_SHARDING_DATABASES", ""))) {
+      databases.add(new Database(other.name(), other.jdbcUrl(), username, password));
     }
     return List.copyOf(databases);
   }

@@ -52,7 +52,7 @@ class ShardMoveToolTest {
       assertThatThrownBy(() -> ShardMoveTool.databases(env))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("TESSERA_SHARDING_DATABASES");
+          .hasMessageContaining("tessera.sharding.databases");
     }
   }
 

@@ -49,7 +49,7 @@ public class ShardMigrations {
     if (!migrateAtStart || !databases.sharded()) {
       return;
     }
-    for (ShardDatabases.Other other : databases.others()) {
+    for (NamedDatabase other : databases.others()) {
       var result =
           Flyway.configure()
               .configuration(flyway.get().getConfiguration())

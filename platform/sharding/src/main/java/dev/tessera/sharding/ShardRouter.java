@@ -1,6 +1,7 @@
 package dev.tessera.sharding;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -28,6 +29,9 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -75,6 +79,12 @@ public class ShardRouter {
   private volatile String[] owners;
   private ScheduledExecutorService refresher;
 
+  /** Work routed to each logical shard since the last look ({@link #measureHottest}). */
+  private final AtomicIntegerArray routedTo = new AtomicIntegerArray(Shards.COUNT);
+
+  private final AtomicLong hottest = new AtomicLong(-1);
+  private final AtomicReference<Double> hottestShare = new AtomicReference<>(0.0);
+
   ShardRouter(
       ShardDatabases databases,
       ShardingConfig config,
@@ -93,6 +103,13 @@ public class ShardRouter {
     String[] home = new String[Shards.COUNT];
     Arrays.fill(home, databases.home());
     this.owners = home;
+    Gauge.builder("tessera.shard.hottest.share", hottestShare, AtomicReference::get)
+        .description(
+            "Share of the work routed in the last minute that went to the busiest logical shard")
+        .register(registry);
+    Gauge.builder("tessera.shard.hottest", hottest, AtomicLong::get)
+        .description("The busiest logical shard of the last minute (-1: no work routed)")
+        .register(registry);
     for (String database : databases.names()) {
       transactions.put(
           database,
@@ -110,18 +127,20 @@ public class ShardRouter {
   }
 
   void onStart(@Observes @Priority(AFTER_MIGRATIONS) StartupEvent event) {
+    refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "tessera-shard-router");
+              thread.setDaemon(true);
+              return thread;
+            });
+    // A hot user matters with one database too: it is what no number of databases spreads.
+    refresher.scheduleAtFixedRate(this::measureHottest, 1, 1, TimeUnit.MINUTES);
     if (!databases.sharded()) {
       return;
     }
     // Before the first request or record: every database's leases, or the start fails.
     refresh();
-    refresher =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "tessera-shard-leases");
-              thread.setDaemon(true);
-              return thread;
-            });
     long every = config.refreshEvery().toMillis();
     refresher.scheduleWithFixedDelay(this::refreshQuietly, every, every, TimeUnit.MILLISECONDS);
   }
@@ -130,6 +149,27 @@ public class ShardRouter {
     if (refresher != null) {
       refresher.shutdownNow();
     }
+  }
+
+  /**
+   * The busiest logical shard of the last minute and its share of the work routed: one user (or a
+   * few on one shard) doing far more than the rest — a hot shard, which no move can spread, since a
+   * shard is never split. 4,096 counters, read and reset once a minute; no label per shard.
+   */
+  void measureHottest() {
+    long total = 0;
+    int busiest = -1;
+    int most = 0;
+    for (int shard = 0; shard < Shards.COUNT; shard++) {
+      int count = routedTo.getAndSet(shard, 0);
+      total += count;
+      if (count > most) {
+        most = count;
+        busiest = shard;
+      }
+    }
+    hottest.set(busiest);
+    hottestShare.set(total == 0 ? 0.0 : (double) most / total);
   }
 
   /** The user's shard, 0 to 4095. */
@@ -152,7 +192,9 @@ public class ShardRouter {
     return Uni.createFrom()
         .deferred(
             () -> {
-              String database = databaseOf(user);
+              int shard = Shards.ofUser(user);
+              routedTo.incrementAndGet(shard);
+              String database = owners[shard];
               Context context = Vertx.currentContext();
               return on(database, work)
                   .onFailure(ShardRouter::refusedAsMoved)
@@ -257,7 +299,7 @@ public class ShardRouter {
   synchronized void refresh() {
     Map<String, boolean[]> owned = new LinkedHashMap<>();
     owned.put(databases.home(), ownedBy(homeJdbcUrl));
-    for (ShardDatabases.Other other : databases.others()) {
+    for (NamedDatabase other : databases.others()) {
       owned.put(other.name(), ownedBy(other.jdbcUrl()));
     }
     String[] next = owners.clone();

@@ -11,7 +11,7 @@ class ShardDatabasesTest {
   @Test
   void reads_each_other_database_with_its_name_and_url_after_the_home_one() {
     var others =
-        ShardDatabases.parse(
+        NamedDatabase.parseAll(
             "orders",
             " orders2=postgresql://db2:5432/orders , orders3=postgresql://db3:5433/orders,");
     var databases = new ShardDatabases("orders", others);
@@ -24,7 +24,7 @@ class ShardDatabasesTest {
 
   @Test
   void none_configured_is_one_database_that_routes_nothing() {
-    var databases = new ShardDatabases("billing", ShardDatabases.parse("billing", " "));
+    var databases = new ShardDatabases("billing", NamedDatabase.parseAll("billing", " "));
 
     assertThat(databases.names()).containsExactly("billing");
     assertThat(databases.sharded()).isFalse();
@@ -39,7 +39,7 @@ class ShardDatabasesTest {
             "orders2=postgresql://h/o,orders2=postgresql://k/o",
             "orders=postgresql://h/orders",
             "orders2=mysql://h/orders")) {
-      assertThatThrownBy(() -> ShardDatabases.parse("orders", bad))
+      assertThatThrownBy(() -> NamedDatabase.parseAll("orders", bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("tessera.sharding.databases");

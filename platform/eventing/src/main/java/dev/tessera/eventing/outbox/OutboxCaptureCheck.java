@@ -2,6 +2,7 @@ package dev.tessera.eventing.outbox;
 
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.eventing.EventingConfig;
+import dev.tessera.sharding.NamedDatabase;
 import dev.tessera.sharding.ShardDatabases;
 import dev.tessera.sharding.ShardRouter;
 import io.micrometer.core.instrument.Gauge;
@@ -54,7 +55,7 @@ public class OutboxCaptureCheck implements AsyncHealthCheck {
     this.config = config;
     this.router = router;
     watched.put(databases.home(), new Watched(config.capture().slot(), registry));
-    for (ShardDatabases.Other other : databases.others()) {
+    for (NamedDatabase other : databases.others()) {
       String slot = new OutboxConnector(config.service(), other.name()).slotName();
       watched.put(other.name(), new Watched(slot, registry));
     }

@@ -3,6 +3,7 @@ package dev.tessera.eventing.outbox;
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.eventing.EventingConfig;
+import dev.tessera.sharding.NamedDatabase;
 import dev.tessera.sharding.ShardDatabases;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
@@ -75,7 +76,7 @@ public class OutboxSlot {
       ensure(c, config.capture().slot());
     }
     // A sharded service's other databases: each has its own connector, and so its own slot.
-    for (ShardDatabases.Other other : databases.others()) {
+    for (NamedDatabase other : databases.others()) {
       try (Connection c = DriverManager.getConnection(other.jdbcUrl(), username, password)) {
         ensure(c, new OutboxConnector(config.service(), other.name()).slotName());
       }
