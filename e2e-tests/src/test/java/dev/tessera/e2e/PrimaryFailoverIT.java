@@ -3,14 +3,12 @@ package dev.tessera.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.e2e.GatewayClient.Session;
+import dev.tessera.e2e.TopicEvents.Event;
 import dev.tessera.launcher.TesseraSystem;
 import dev.tessera.servers.LocalPostgres;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,12 +24,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -48,8 +40,6 @@ import org.junit.jupiter.api.Test;
  */
 @Order(Integer.MAX_VALUE)
 class PrimaryFailoverIT {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final String ORDERS_TOPIC = new OutboxConnector("orders").topicFor("order");
   private static final String PAYMENTS_TOPIC = new OutboxConnector("billing").topicFor("payment");
@@ -170,9 +160,6 @@ class PrimaryFailoverIT {
     }
   }
 
-  /** One record of an event topic: the outbox row's id, type and payload. */
-  private record Event(UUID id, String type, String key, JsonNode payload) {}
-
   /**
    * No gap: every order of the flow has exactly one {@code OrderPlaced} and one terminal event
    * (matching its status) on the orders topic, and every {@code CONFIRMED} order one {@code
@@ -183,14 +170,15 @@ class PrimaryFailoverIT {
   private EventCounts assertEveryChangeIsOnItsTopicOnceAndAppliedOnce(SteadyOrderFlow flow)
       throws SQLException {
     Map<String, String> statuses = orderStatuses(flow.users());
-    List<Event> records = readAll(List.of(ORDERS_TOPIC, PAYMENTS_TOPIC));
+    List<Event> records =
+        TopicEvents.readAll(
+            system.servers().kafka().bootstrapServers(), List.of(ORDERS_TOPIC, PAYMENTS_TOPIC));
     Map<UUID, Event> distinct = new HashMap<>();
     records.forEach(e -> distinct.putIfAbsent(e.id(), e));
 
     Map<String, Map<String, Integer>> byOrder = new TreeMap<>();
     for (Event event : distinct.values()) {
-      String order =
-          event.type().startsWith("Order") ? event.key() : event.payload().path("orderId").asText();
+      String order = event.order();
       if (statuses.containsKey(order)) {
         byOrder.computeIfAbsent(order, o -> new TreeMap<>()).merge(event.type(), 1, Integer::sum);
       }
@@ -240,10 +228,7 @@ class PrimaryFailoverIT {
       Map<UUID, Event> distinct, String typePrefix, Map<String, String> statuses) {
     return distinct.values().stream()
         .filter(e -> e.type().startsWith(typePrefix))
-        .filter(
-            e ->
-                statuses.containsKey(
-                    e.type().startsWith("Order") ? e.key() : e.payload().path("orderId").asText()))
+        .filter(e -> statuses.containsKey(e.order()))
         .map(Event::id)
         .collect(Collectors.toSet());
   }
@@ -256,58 +241,5 @@ class PrimaryFailoverIT {
 
   private static Map<String, String> orderStatuses(List<Session> users) throws SQLException {
     return OrdersDatabases.orderStatuses(system, users.stream().map(Session::userId).toList());
-  }
-
-  /** Every record of {@code topics}, from the beginning to their current end. */
-  private static List<Event> readAll(List<String> topics) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.servers().kafka().bootstrapServers());
-    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    List<Event> events = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-      List<TopicPartition> partitions =
-          topics.stream()
-              .flatMap(
-                  t ->
-                      consumer.partitionsFor(t).stream()
-                          .map(i -> new TopicPartition(t, i.partition())))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      await()
-          .alias("read " + topics + " to their end")
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                  events.add(
-                      new Event(
-                          UUID.fromString(header(r, "id")),
-                          header(r, "eventType"),
-                          r.key(),
-                          payload(r.value())));
-                }
-                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-              });
-    }
-    return events;
-  }
-
-  private static String header(ConsumerRecord<String, String> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    assertThat(header).as("header %s of %s", name, record).isNotNull();
-    String value = new String(header.value(), StandardCharsets.UTF_8);
-    // Debezium's string converter may quote header values.
-    return value.startsWith("\"") ? value.substring(1, value.length() - 1) : value;
-  }
-
-  private static JsonNode payload(String value) throws Exception {
-    JsonNode node = JSON.readTree(value);
-    // The payload column is jsonb: the converter may hand it on as a JSON string.
-    return node.isTextual() ? JSON.readTree(node.asText()) : node;
   }
 }
