@@ -1,5 +1,13 @@
 -- A consumer routed by user (docs/sharding.md) writes its inbox row, and a parked record, with the
--- user's shard. The write fence (V6) now covers those rows too: a record for a shard this database
+-- user's shard, so that moving a shard range to another database takes the consumers' memory of
+-- what they applied (and of what waits to be applied) along with the rows it changed. Added here,
+-- not to the platform's tables in db/tessera: only a sharded service routes its consumers, and a
+-- platform migration numbered below the services' would be out of order on every database
+-- migrated already. Nullable: rows of unrouted consumers, and rows written before, have none.
+alter table inbox add column shard smallint;
+alter table parked_event add column shard smallint;
+
+-- The write fence (V6) now covers those rows too: a record for a shard this database
 -- no longer owns is refused (TS001) and retried on the shard's owner, even when its handler wrote
 -- nothing else (an event for an order it cannot find is skipped, but its inbox row still written).
 -- Without it, such a row landed on the old owner after a move's fence, the move's verification

@@ -134,12 +134,50 @@ class MigrationSafetyTest {
               problems.add(service.getKey() + ": released migration " + file + " was removed");
             }
           });
+      // Flyway keeps one version sequence per database, the platform's and the service's
+      // together: a new migration numbered below one a database has applied is refused there as
+      // out of order, so every database migrated by the previous release could not start HEAD.
+      List<Integer> newest =
+          before.keySet().stream()
+              .map(MigrationSafetyTest::versionOf)
+              .max(MigrationSafetyTest::compareVersions)
+              .orElseThrow();
+      head.keySet().stream()
+          .filter(file -> !before.containsKey(file))
+          .filter(file -> compareVersions(versionOf(file), newest) <= 0)
+          .forEach(
+              file ->
+                  problems.add(
+                      service.getKey()
+                          + ": new migration "
+                          + file
+                          + " is numbered below the previous release's newest, "
+                          + newest
+                          + " (out of order where that was applied)"));
       Catalog old = catalog(migrate("prev_" + service.getKey() + n, before));
       Catalog now = catalog(migrate("head_" + service.getKey() + n, head));
       n++;
       problems.addAll(old.breakingChangesIn(now, service.getKey()));
     }
     assertThat(problems).as("against the previous release " + previous).isEmpty();
+  }
+
+  /** The version of a migration file, {@code V0_3__x.sql} → [0, 3]. */
+  static List<Integer> versionOf(String file) {
+    String name = file.substring(file.lastIndexOf('/') + 1);
+    String version = name.substring(1, name.indexOf("__"));
+    return java.util.Arrays.stream(version.split("[._]")).map(Integer::valueOf).toList();
+  }
+
+  static int compareVersions(List<Integer> a, List<Integer> b) {
+    for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+      int x = i < a.size() ? a.get(i) : 0;
+      int y = i < b.size() ? b.get(i) : 0;
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+    }
+    return 0;
   }
 
   /** What the old code depends on in one database's schema. */

@@ -65,28 +65,31 @@ public class IdempotentConsumer {
 
   private static final Logger LOG = Logger.getLogger(IdempotentConsumer.class);
 
-  // The shard is -1 for a record not routed by user: null in the table.
-  private static final String MARK_APPLIED =
-      "insert into inbox (consumer, event_id, event_type, shard) values (:consumer, :id, :type,"
-          + " cast(nullif(:shard, -1) as smallint)) on conflict do nothing";
+  // {shard} and {:shard}: the shard column and its value, for a consumer routed by user only. A
+  // sharded service's own migration adds the column (orders V8); the others' tables lack it.
+  private static final ShardedSql MARK_APPLIED =
+      ShardedSql.of(
+          "insert into inbox (consumer, event_id, event_type{shard}) values (:consumer, :id, :type"
+              + "{:shard}) on conflict do nothing");
 
   // One statement, no extra round trip for the common case: is an earlier record of this key (or
   // this very record) parked, and if not, the inbox row. Returns (parked, rows inserted).
-  private static final String MARK_APPLIED_UNLESS_PARKED =
-      "with blocked as (select exists (select 1 from parked_event where consumer = :consumer"
-          + " and topic = :topic and kafka_partition = :partition and record_key = :key"
-          + " and kafka_offset <= :offset) as parked),"
-          + " applied as (insert into inbox (consumer, event_id, event_type, shard)"
-          + " select :consumer, :id, :type, cast(nullif(:shard, -1) as smallint)"
-          + " where not (select parked from blocked)"
-          + " on conflict do nothing returning 1)"
-          + " select (select parked from blocked), (select count(*) from applied)";
+  private static final ShardedSql MARK_APPLIED_UNLESS_PARKED =
+      ShardedSql.of(
+          "with blocked as (select exists (select 1 from parked_event where consumer = :consumer"
+              + " and topic = :topic and kafka_partition = :partition and record_key = :key"
+              + " and kafka_offset <= :offset) as parked),"
+              + " applied as (insert into inbox (consumer, event_id, event_type{shard})"
+              + " select :consumer, :id, :type{:shard} where not (select parked from blocked)"
+              + " on conflict do nothing returning 1)"
+              + " select (select parked from blocked), (select count(*) from applied)");
 
-  private static final String PARK =
-      "insert into parked_event (consumer, topic, kafka_partition, kafka_offset, record_key,"
-          + " event_id, event_type, payload, traceparent, reason, shard) values (:consumer, :topic,"
-          + " :partition, :offset, :key, :id, :type, :payload, :traceparent, :reason,"
-          + " cast(nullif(:shard, -1) as smallint)) on conflict do nothing";
+  private static final ShardedSql PARK =
+      ShardedSql.of(
+          "insert into parked_event (consumer, topic, kafka_partition, kafka_offset, record_key,"
+              + " event_id, event_type, payload, traceparent, reason{shard}) values (:consumer,"
+              + " :topic, :partition, :offset, :key, :id, :type, :payload, :traceparent, :reason"
+              + "{:shard}) on conflict do nothing");
 
   // The first parked record of each key: only these may be applied, in this order.
   private static final String HEAD_OF_KEY =
@@ -102,8 +105,7 @@ public class IdempotentConsumer {
 
   // Locked so that two replicas never apply one parked record, nor two records of one key, at once.
   private static final String LOCK_PARKED_HEAD =
-      "select p.record_key, p.event_id, p.event_type, p.payload, p.traceparent,"
-          + " coalesce(p.shard, -1) from parked_event p"
+      "select p.record_key, p.event_id, p.event_type, p.payload, p.traceparent from parked_event p"
           + " where p.consumer = :consumer and p.topic = :topic and p.kafka_partition = :partition"
           + " and p.kafka_offset = :offset and"
           + HEAD_OF_KEY
@@ -121,6 +123,25 @@ public class IdempotentConsumer {
   private static final int DRAIN_BATCH = 100;
 
   private static final int NO_SHARD = -1;
+
+  /** A statement in two forms: for a consumer not routed by user, and with the record's shard. */
+  private record ShardedSql(String unrouted, String routed) {
+
+    static ShardedSql of(String template) {
+      return new ShardedSql(
+          template.replace("{shard}", "").replace("{:shard}", ""),
+          template.replace("{shard}", ", shard").replace("{:shard}", ", cast(:shard as smallint)"));
+    }
+
+    /** The statement in the form for {@code shard}, with {@code :shard} bound where it has it. */
+    <R> Mutiny.Query<R> on(Mutiny.Session session, int shard) {
+      if (shard == NO_SHARD) {
+        return session.createNativeQuery(unrouted);
+      }
+      Mutiny.Query<R> query = session.createNativeQuery(routed);
+      return query.setParameter("shard", shard);
+    }
+  }
 
   private final Mutiny.SessionFactory sessionFactory;
   private final EventingConfig config;
@@ -422,8 +443,8 @@ public class IdempotentConsumer {
     ReceivedEvent<E> typed = (ReceivedEvent<E>) event;
     return sessionFactory.withTransaction(
         session ->
-            session
-                .createNativeQuery(MARK_APPLIED_UNLESS_PARKED)
+            MARK_APPLIED_UNLESS_PARKED
+                .on(session, shard)
                 .setParameter("consumer", consumer)
                 .setParameter("topic", record.topic())
                 .setParameter("partition", record.partition())
@@ -431,7 +452,6 @@ public class IdempotentConsumer {
                 .setParameter("offset", record.offset())
                 .setParameter("id", typed.id())
                 .setParameter("type", typed.type().name())
-                .setParameter("shard", shard)
                 .getSingleResult()
                 .chain(
                     result -> {
@@ -474,8 +494,7 @@ public class IdempotentConsumer {
       String reason,
       Span span) {
     span.setAttribute("tessera.outcome", "parked");
-    return session
-        .createNativeQuery(PARK)
+    return PARK.on(session, shard)
         .setParameter("consumer", consumer)
         .setParameter("topic", record.topic())
         .setParameter("partition", record.partition())
@@ -486,7 +505,6 @@ public class IdempotentConsumer {
         .setParameter("payload", record.value())
         .setParameter("traceparent", truncate(header(record, EventHeaders.TRACEPARENT), 55))
         .setParameter("reason", truncate(reason, 1000))
-        .setParameter("shard", shard)
         .executeUpdate()
         .invoke(
             parked -> {
@@ -516,11 +534,9 @@ public class IdempotentConsumer {
         .transformToUniAndConcatenate(
             consumer ->
                 // Each database keeps the parked records of the shards it owns.
-                router
-                    .onEach(
-                        database ->
-                            drain(consumer.getKey(), List.copyOf(consumer.getValue()), context))
-                    .map(drained -> drained.stream().mapToInt(Integer::intValue).sum()))
+                router.sumOnEach(
+                    database ->
+                        drain(consumer.getKey(), List.copyOf(consumer.getValue()), context)))
         .collect()
         .with(Collectors.summingInt(Integer::intValue))
         .runSubscriptionOn(onContext);
@@ -591,8 +607,7 @@ public class IdempotentConsumer {
                           }
                           ConsumerRecord<String, String> record =
                               parkedRecord(topic, partition, offset, rows.get(0));
-                          int shard = ((Number) rows.get(0)[5]).intValue();
-                          return applyParked(session, consumer, handlers, record, shard)
+                          return applyParked(session, consumer, handlers, record)
                               .chain(
                                   () ->
                                       session
@@ -634,8 +649,7 @@ public class IdempotentConsumer {
       Mutiny.Session session,
       String consumer,
       List<EventHandlers> handlers,
-      ConsumerRecord<String, String> record,
-      int shard) {
+      ConsumerRecord<String, String> record) {
     String type = header(record, EventHeaders.EVENT_TYPE);
     Optional<EventHandlers.Registration<?>> registration =
         handlers.stream().map(set -> set.forType(type)).flatMap(Optional::stream).findFirst();
@@ -655,6 +669,14 @@ public class IdempotentConsumer {
             .setAttribute("messaging.kafka.offset", record.offset())
             .setAttribute("tessera.parked", true)
             .startSpan();
+    // Parked where its user's shard is (each database drains its own): the same shard again.
+    int shard =
+        handlers.stream()
+            .map(set -> set.userOf(record.value()))
+            .flatMap(Optional::stream)
+            .findFirst()
+            .map(Shards::ofUser)
+            .orElse(NO_SHARD);
     return applyParked(session, consumer, record, shard, registration.get(), span)
         .onItemOrFailure()
         .invoke(
@@ -680,12 +702,11 @@ public class IdempotentConsumer {
     } catch (RuntimeException e) {
       return Uni.createFrom().failure(e);
     }
-    return session
-        .createNativeQuery(MARK_APPLIED)
+    return MARK_APPLIED
+        .on(session, shard)
         .setParameter("consumer", consumer)
         .setParameter("id", event.id())
         .setParameter("type", event.type().name())
-        .setParameter("shard", shard)
         .executeUpdate()
         .chain(
             inserted -> {

@@ -41,7 +41,7 @@ public class InboxRetention {
   public Uni<Integer> purge() {
     OffsetDateTime cutoff = OffsetDateTime.now().minus(config.inbox().retention());
     return router
-        .onEach(
+        .sumOnEach(
             database ->
                 sessionFactory.withTransaction(
                     session ->
@@ -49,7 +49,6 @@ public class InboxRetention {
                             .createNativeQuery("delete from inbox where processed_at < :cutoff")
                             .setParameter("cutoff", cutoff)
                             .executeUpdate()))
-        .map(deleted -> deleted.stream().mapToInt(Integer::intValue).sum())
         .invoke(deleted -> LOG.debugf("purged %d inbox rows older than %s", deleted, cutoff));
   }
 }
