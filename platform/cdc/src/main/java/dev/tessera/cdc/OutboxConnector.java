@@ -51,9 +51,13 @@ public record OutboxConnector(String service, String database) {
 
   /**
    * Debezium's {@code heartbeat.interval.ms}: how often it runs {@link #HEARTBEAT_QUERY} and
-   * commits its position, so the slot of a database that writes WAL but rarely an event moves on.
+   * commits its position, so the slot of a database that writes WAL but rarely an event moves on. A
+   * shard move's cut-over waits for the source's slot to confirm a position past it
+   * (platform/shard-mover), which takes up to one interval plus Connect's offset flush: writes to
+   * the moving range wait that long. At 10 s a move paused writes for up to 11 s; at 2 s, ~3 s, for
+   * one tiny insert every 2 s per connector.
    */
-  public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
 
   /**
    * The heartbeat's write: one published insert into {@code outbox_heartbeat} (platform migration

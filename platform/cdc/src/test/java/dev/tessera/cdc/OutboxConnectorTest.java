@@ -50,7 +50,7 @@ class OutboxConnectorTest {
     assertThat(connector.config(db))
         .containsEntry("publication.autocreate.mode", "disabled")
         .containsEntry("offset.mismatch.strategy", "trust_offset")
-        .containsEntry("heartbeat.interval.ms", "10000")
+        .containsEntry("heartbeat.interval.ms", "2000")
         .containsEntry("heartbeat.action.query", OutboxConnector.HEARTBEAT_QUERY);
     assertThat(connector.heartbeatTopic()).isEqualTo("__debezium-heartbeat.tessera.identity");
   }
