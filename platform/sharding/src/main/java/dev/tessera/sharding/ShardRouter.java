@@ -172,11 +172,6 @@ public class ShardRouter {
     hottestShare.set(total == 0 ? 0.0 : (double) most / total);
   }
 
-  /** The user's shard, 0 to 4095. */
-  public int shardOf(UUID user) {
-    return Shards.ofUser(user);
-  }
-
   /** The database that owns {@code user}'s shard, as last read. */
   public String databaseOf(UUID user) {
     return owners[Shards.ofUser(user)];
@@ -256,12 +251,18 @@ public class ShardRouter {
                     : Uni.createFrom().failure(failures.get(0)));
   }
 
+  /** {@link #onEach} for work that counts something in each database: the sum. */
+  public Uni<Integer> sumOnEach(Function<String, Uni<Integer>> work) {
+    return onEach(work).map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+  }
+
   private <T> Uni<T> on(String database, Supplier<Uni<T>> work) {
-    if (!databases.sharded()) {
-      return work.get();
-    }
     Timer.Sample sample = Timer.start(registry);
-    return DatabaseChoice.on(database, work)
+    Uni<T> routed =
+        databases.sharded()
+            ? DatabaseChoice.on(database, work)
+            : Uni.createFrom().deferred(work::get);
+    return routed
         .onItemOrFailure()
         .invoke(
             (item, failure) -> {

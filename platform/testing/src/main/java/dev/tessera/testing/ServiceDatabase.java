@@ -23,10 +23,18 @@ public final class ServiceDatabase {
   /** A new connection; the caller closes it. */
   public static Connection connect() throws SQLException {
     String url = config("quarkus.datasource.jdbc.url");
+    return connect(url.substring(url.lastIndexOf('/') + 1));
+  }
+
+  /**
+   * A new connection to another database of the service on the same server, as its owner (a sharded
+   * service's second database); the caller closes it.
+   */
+  public static Connection connect(String database) throws SQLException {
     return TesseraServers.shared()
         .postgres()
         .connect(
-            url.substring(url.lastIndexOf('/') + 1),
+            database,
             new Credentials(
                 config("quarkus.datasource.username"), config("quarkus.datasource.password")));
   }
@@ -34,6 +42,29 @@ public final class ServiceDatabase {
   /** The number a {@code select count(*)} returns. */
   public static int count(String sql, Object... parameters) {
     return ((Number) single(sql, parameters)).intValue();
+  }
+
+  /** {@link #count} in the service's other database {@code database}. */
+  public static int countIn(String database, String sql, Object... parameters) {
+    try (Connection c = connect(database);
+        PreparedStatement p = prepare(c, sql, parameters);
+        ResultSet r = p.executeQuery()) {
+      r.next();
+      return r.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@link #execute} in the service's other database {@code database}. */
+  public static int executeIn(String database, String sql, Object... parameters) {
+    try (Connection c = connect(database);
+        PreparedStatement p = prepare(c, sql, parameters)) {
+      p.execute();
+      return Math.max(p.getUpdateCount(), 0);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The first column of the first row, or {@code null} when there is no row. */

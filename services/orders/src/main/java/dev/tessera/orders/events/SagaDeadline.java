@@ -85,9 +85,7 @@ public class SagaDeadline {
 
   /** Cancels up to a batch of overdue orders in one transaction per database; returns how many. */
   public Uni<Integer> cancelOverdue() {
-    return router
-        .onEach(database -> cancelOverdueHere())
-        .map(cancelled -> cancelled.stream().mapToInt(Integer::intValue).sum());
+    return router.sumOnEach(database -> cancelOverdueHere());
   }
 
   private Uni<Integer> cancelOverdueHere() {

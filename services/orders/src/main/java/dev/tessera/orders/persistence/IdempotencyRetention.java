@@ -41,7 +41,7 @@ public class IdempotencyRetention {
   public Uni<Integer> purge() {
     Instant cutoff = Instant.now().minus(config.idempotency().retention());
     return router
-        .onEach(
+        .sumOnEach(
             database ->
                 sessionFactory.withTransaction(
                     session ->
@@ -50,7 +50,6 @@ public class IdempotencyRetention {
                                 "delete from IdempotencyRecord r where r.createdAt < :cutoff")
                             .setParameter("cutoff", cutoff)
                             .executeUpdate()))
-        .map(deleted -> deleted.stream().mapToInt(Integer::intValue).sum())
         .invoke(deleted -> LOG.debugf("purged %d idempotency keys older than %s", deleted, cutoff));
   }
 }

@@ -12,11 +12,9 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.tessera.orders.events.PaymentEventsConsumer;
-import dev.tessera.servers.Credentials;
 import dev.tessera.sharding.Shards;
 import dev.tessera.testing.ServiceDatabase;
 import dev.tessera.testing.ShardedDatabasesResource;
-import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
 import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -25,10 +23,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -184,38 +178,11 @@ class ShardRoutingTest {
     }
   }
 
-  private static Connection connect(String database) throws SQLException {
-    return TesseraServers.shared()
-        .postgres()
-        .connect(database, new Credentials("orders", "orders-local"));
-  }
-
   private static int count(String database, String sql, Object... parameters) {
-    try (Connection c = connect(database);
-        PreparedStatement p = prepare(c, sql, parameters);
-        ResultSet r = p.executeQuery()) {
-      r.next();
-      return r.getInt(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return ServiceDatabase.countIn(database, sql, parameters);
   }
 
   private static void execute(String database, String sql, Object... parameters) {
-    try (Connection c = connect(database);
-        PreparedStatement p = prepare(c, sql, parameters)) {
-      p.execute();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static PreparedStatement prepare(Connection c, String sql, Object... parameters)
-      throws SQLException {
-    PreparedStatement p = c.prepareStatement(sql);
-    for (int i = 0; i < parameters.length; i++) {
-      p.setObject(i + 1, parameters[i]);
-    }
-    return p;
+    ServiceDatabase.executeIn(database, sql, parameters);
   }
 }
