@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.contracts.EventType;
 import dev.tessera.contracts.IntegrationEvent;
+import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,11 +22,31 @@ public final class EventHandlers {
   private final String consumer;
   private final Map<String, Registration<?>> byName;
   private final String userField;
+  private final AfterCommit afterCommit;
 
-  private EventHandlers(String consumer, Map<String, Registration<?>> byName, String userField) {
+  private EventHandlers(
+      String consumer,
+      Map<String, Registration<?>> byName,
+      String userField,
+      AfterCommit afterCommit) {
     this.consumer = consumer;
     this.byName = Map.copyOf(byName);
     this.userField = userField;
+    this.afterCommit = afterCommit;
+  }
+
+  /**
+   * What a consumer does once the transaction that applied an event has committed: work that must
+   * not run inside it (a provider call, an e-mail) or that tells others about the change (a cache
+   * entry forgotten). It runs for an event this consumer applied, on that record's context and
+   * trace, and never for one it ignored, found already applied, or parked. It should not fail; a
+   * failure is logged and does not fail the record (its change is committed). It may not run at all
+   * (the process stops right after the commit): whatever it starts must also be picked up by a job
+   * that finds the committed state.
+   */
+  @FunctionalInterface
+  public interface AfterCommit {
+    Uni<Void> run(ReceivedEvent<?> event);
   }
 
   /**
@@ -63,6 +84,10 @@ public final class EventHandlers {
     }
   }
 
+  AfterCommit afterCommit() {
+    return afterCommit;
+  }
+
   Optional<Registration<?>> forType(String eventType) {
     return Optional.ofNullable(eventType).map(byName::get);
   }
@@ -74,6 +99,7 @@ public final class EventHandlers {
     private final String consumer;
     private final Map<String, Registration<?>> byName = new LinkedHashMap<>();
     private String userField;
+    private AfterCommit afterCommit = event -> Uni.createFrom().voidItem();
 
     private Builder(String consumer) {
       this.consumer = consumer;
@@ -97,12 +123,18 @@ public final class EventHandlers {
       return this;
     }
 
+    /** Runs {@code work} after each event these handlers applied has committed. */
+    public Builder afterCommit(AfterCommit work) {
+      this.afterCommit = work;
+      return this;
+    }
+
     /** The handlers, ready for {@link IdempotentConsumer#process}. */
     public EventHandlers build() {
       if (byName.isEmpty()) {
         throw new IllegalStateException(consumer + " handles no event type");
       }
-      return new EventHandlers(consumer, byName, userField);
+      return new EventHandlers(consumer, byName, userField, afterCommit);
     }
   }
 }

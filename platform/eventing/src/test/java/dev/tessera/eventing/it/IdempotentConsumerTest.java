@@ -106,6 +106,34 @@ class IdempotentConsumerTest {
     assertThat(members(userId)).isEqualTo(1);
     assertThat(projection.attemptsOf(eventId)).isEqualTo(1);
     assertThat(inboxRows(eventId)).isEqualTo(1);
+    // What follows the commit ran once, for the delivery that applied it, and saw it committed.
+    assertThat(projection.afterCommitsOf(eventId)).containsExactly(true);
+  }
+
+  @Test
+  void a_failure_after_the_commit_neither_retries_nor_dead_letters_the_applied_event() {
+    try (var dlq = new TopicReader(servers().kafka().bootstrapServers(), DLQ)) {
+      UUID userId = UUID.randomUUID();
+      String eventId = UUID.randomUUID().toString();
+      produceRaw(
+          eventId,
+          new UserRegistered(userId, "a@example.com", "after-commit-fails", Instant.now()),
+          "UserRegistered");
+      UUID next = UUID.randomUUID();
+      produceRaw(
+          UUID.randomUUID().toString(),
+          new UserRegistered(next, "n@example.com", "Next", Instant.now()),
+          "UserRegistered");
+
+      await().atMost(DEADLINE).until(() -> !projection.afterCommitsOf(eventId).isEmpty());
+      await().atMost(DEADLINE).until(() -> members(next) == 1);
+      await().atMost(DEADLINE).until(() -> projection.deliveriesOf(eventId) == 2);
+      assertThat(members(userId)).isEqualTo(1);
+      assertThat(projection.attemptsOf(eventId)).isEqualTo(1);
+      // Once per channel (two consumer groups): the second finds it applied and runs nothing.
+      assertThat(projection.afterCommitsOf(eventId)).containsExactly(true);
+      assertThat(dlq.withKey(userId.toString())).isEmpty();
+    }
   }
 
   @Test
@@ -322,6 +350,7 @@ class IdempotentConsumerTest {
       await().atMost(DEADLINE).until(() -> members(next) == 1);
       assertThat(projection.deliveriesOf(eventId)).isEqualTo(2);
       assertThat(inboxRows(eventId)).isZero();
+      assertThat(projection.afterCommitsOf(eventId)).isEmpty();
       assertThat(dlq.withKey(userId.toString())).isEmpty();
     }
   }

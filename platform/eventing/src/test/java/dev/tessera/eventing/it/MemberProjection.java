@@ -12,10 +12,12 @@ import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -26,7 +28,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * failures: {@code flaky-N} fails the first N attempts, {@code always-fails} fails every time, a
  * name starting with {@code needs-fix-} fails until the test calls {@link #fix}, and one starting
  * with {@code needs-release-} is not understood ({@link NotUnderstoodYet}) until the test calls
- * {@link #fix}, as by a newer release.
+ * {@link #fix}, as by a newer release. After each commit it notes whether the member was then
+ * visible to another session; {@code after-commit-fails} fails that step.
  */
 @ApplicationScoped
 public class MemberProjection {
@@ -39,13 +42,47 @@ public class MemberProjection {
   /** Records received per event id header, on both channels. */
   public final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
 
-  private final IdempotentConsumer consumer;
-  private final EventHandlers handlers =
-      EventHandlers.consumer("members").on(EventTypes.USER_REGISTERED, this::project).build();
+  /**
+   * Per event id, what the after-commit step saw each time it ran: whether the member was visible
+   * to a session of its own (committed).
+   */
+  public final Map<UUID, List<Boolean>> afterCommits = new ConcurrentHashMap<>();
 
-  MemberProjection(IdempotentConsumer consumer) {
+  private final IdempotentConsumer consumer;
+  private final Mutiny.SessionFactory sessionFactory;
+  private final EventHandlers handlers =
+      EventHandlers.consumer("members")
+          .on(EventTypes.USER_REGISTERED, this::project)
+          .afterCommit(this::afterCommit)
+          .build();
+
+  MemberProjection(IdempotentConsumer consumer, Mutiny.SessionFactory sessionFactory) {
     this.consumer = consumer;
+    this.sessionFactory = sessionFactory;
     consumer.register(handlers);
+  }
+
+  /** What the after-commit step saw for this event, once per run. */
+  public List<Boolean> afterCommitsOf(String eventId) {
+    return afterCommits.getOrDefault(UUID.fromString(eventId), List.of());
+  }
+
+  private Uni<Void> afterCommit(ReceivedEvent<?> event) {
+    UserRegistered user = (UserRegistered) event.payload();
+    return sessionFactory
+        .withSession(session -> session.find(Member.class, user.userId()))
+        .invoke(
+            member ->
+                afterCommits
+                    .computeIfAbsent(event.id(), id -> new CopyOnWriteArrayList<>())
+                    .add(member != null))
+        .invoke(
+            ignored -> {
+              if (user.displayName().equals("after-commit-fails")) {
+                throw new IllegalStateException("the step after the commit failed");
+              }
+            })
+        .replaceWithVoid();
   }
 
   @Incoming("users")

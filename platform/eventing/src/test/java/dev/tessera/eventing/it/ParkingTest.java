@@ -125,6 +125,8 @@ class ParkingTest {
     assertThat(members(userId)).isEqualTo(1);
     assertThat(inboxRows(registeredId)).isEqualTo(1);
     assertThat(projection.attemptsOf(registeredId)).isEqualTo(1);
+    // Applied from the parked rows, it is followed by the consumer's after-commit step too.
+    assertThat(projection.afterCommitsOf(registeredId)).containsExactly(true);
     assertThat(parked(waiting.toString())).isEqualTo(2);
     assertThat(members(waiting)).isZero();
 
@@ -139,6 +141,7 @@ class ParkingTest {
             });
     assertThat(members(userId)).isEqualTo(1);
     assertThat(projection.attemptsOf(registeredId)).isEqualTo(1);
+    assertThat(projection.afterCommitsOf(registeredId)).containsExactly(true);
   }
 
   @Test

@@ -2,7 +2,6 @@ package dev.tessera.billing.events;
 
 import dev.tessera.billing.payments.OrderPayments;
 import dev.tessera.billing.payments.PaymentProcessor;
-import dev.tessera.contracts.EventHeaders;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderPlaced;
@@ -12,11 +11,9 @@ import dev.tessera.eventing.inbox.ReceivedEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
@@ -61,23 +58,35 @@ public class OrderEventsConsumer {
         EventHandlers.consumer(CONSUMER)
             .on(EventTypes.ORDER_PLACED, this::placed)
             .on(EventTypes.ORDER_CANCELLED, this::cancelled)
+            .afterCommit(this::settleBehind)
             .build();
     consumer.register(handlers);
   }
 
   @Incoming("orders-events")
   Uni<Void> onOrderEvent(ConsumerRecord<String, String> record) {
-    return consumer.process(record, handlers).call(() -> settleBehind(record));
+    return consumer.process(record, handlers);
   }
 
   /**
-   * Starts the settlement of the record's order and, unless {@link #SETTLING_BEHIND} are already
-   * running, returns at once. Safe because nothing is lost if the settlement never finishes (a
-   * crash, a shutdown): the payment stays due in the database and the retry job takes it, and the
-   * claim's lease keeps the job and this from charging it twice.
+   * Once an OrderPlaced or OrderCancelled is committed, starts the settlement of its order and,
+   * unless {@link #SETTLING_BEHIND} are already running, returns at once. Safe because nothing is
+   * lost if the settlement never finishes (a crash, a shutdown): the payment stays due in the
+   * database and the retry job takes it, and the claim's lease keeps the job and this from
+   * charging it twice. A redelivered event, already applied, starts nothing: what it left due is
+   * the retry job's.
    */
-  private Uni<Void> settleBehind(ConsumerRecord<String, String> record) {
-    Uni<Void> settle = settle(record).onTermination().invoke(settling::decrementAndGet);
+  private Uni<Void> settleBehind(ReceivedEvent<?> event) {
+    UUID orderId;
+    if (event.payload() instanceof OrderPlaced placed) {
+      orderId = placed.orderId();
+    } else if (event.payload() instanceof OrderCancelled cancelled) {
+      orderId = cancelled.orderId();
+    } else {
+      return Uni.createFrom().voidItem();
+    }
+    Uni<Void> settle =
+        processor.processOrder(orderId).onTermination().invoke(settling::decrementAndGet);
     if (settling.incrementAndGet() > SETTLING_BEHIND) {
       return settle;
     }
@@ -86,7 +95,7 @@ public class OrderEventsConsumer {
         .with(
             ignored -> {},
             // processOrder never fails; a failure here is a bug, and the retry job still settles.
-            failure -> LOG.warnf("settling %s failed: %s", record.key(), failure.toString()));
+            failure -> LOG.warnf("settling %s failed: %s", orderId, failure.toString()));
     return Uni.createFrom().voidItem();
   }
 
@@ -96,28 +105,5 @@ public class OrderEventsConsumer {
 
   private Uni<Void> cancelled(Mutiny.Session session, ReceivedEvent<OrderCancelled> event) {
     return orderPayments.orderCancelled(session, event.payload());
-  }
-
-  /**
-   * Charges (or refunds) the order now that its payment is committed. A redelivery finds nothing
-   * due; what fails stays queued for the retry job.
-   */
-  private Uni<Void> settle(ConsumerRecord<String, String> record) {
-    Header type = record.headers().lastHeader(EventHeaders.EVENT_TYPE);
-    if (type == null || record.key() == null) {
-      return Uni.createFrom().voidItem();
-    }
-    String name = new String(type.value(), StandardCharsets.UTF_8);
-    if (!name.equals(EventTypes.ORDER_PLACED.name())
-        && !name.equals(EventTypes.ORDER_CANCELLED.name())) {
-      return Uni.createFrom().voidItem();
-    }
-    UUID orderId;
-    try {
-      orderId = UUID.fromString(record.key());
-    } catch (IllegalArgumentException e) {
-      return Uni.createFrom().voidItem();
-    }
-    return processor.processOrder(orderId);
   }
 }

@@ -1,11 +1,7 @@
 package dev.tessera.notifications.events;
 
-import dev.tessera.contracts.EventCodec;
-import dev.tessera.contracts.EventHeaders;
-import dev.tessera.contracts.EventType;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.IntegrationEvent;
-import dev.tessera.contracts.InvalidEventException;
 import dev.tessera.contracts.identity.UserRegistered;
 import dev.tessera.contracts.identity.UserReinstated;
 import dev.tessera.contracts.identity.UserSuspended;
@@ -19,10 +15,7 @@ import dev.tessera.notifications.persistence.NotificationStore;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -48,18 +41,21 @@ public class NotificationEventsConsumer {
           .on(EventTypes.USER_REGISTERED, this::onUserRegistered)
           .on(EventTypes.USER_SUSPENDED, this::onUserSuspended)
           .on(EventTypes.USER_REINSTATED, this::onUserReinstated)
+          .afterCommit(this::afterCommit)
           .build();
 
   private final EventHandlers orderHandlers =
       EventHandlers.consumer(CONSUMER)
           .on(EventTypes.ORDER_CONFIRMED, this::notifyUser)
           .on(EventTypes.ORDER_CANCELLED, this::notifyUser)
+          .afterCommit(this::afterCommit)
           .build();
 
   private final EventHandlers paymentHandlers =
       EventHandlers.consumer(CONSUMER)
           .on(EventTypes.PAYMENT_FAILED, this::notifyUser)
           .on(EventTypes.PAYMENT_REFUNDED, this::notifyUser)
+          .afterCommit(this::afterCommit)
           .build();
 
   NotificationEventsConsumer(
@@ -78,47 +74,29 @@ public class NotificationEventsConsumer {
 
   @Incoming("identity-events")
   Uni<Void> onIdentityEvent(ConsumerRecord<String, String> record) {
-    return consumer
-        .process(record, identityHandlers)
-        .call(() -> forgetUnreadCount(record))
-        .invoke(sender::sendDueSoon);
+    return consumer.process(record, identityHandlers);
   }
 
   @Incoming("orders-events")
   Uni<Void> onOrderEvent(ConsumerRecord<String, String> record) {
-    return consumer
-        .process(record, orderHandlers)
-        .call(() -> forgetUnreadCount(record))
-        .invoke(sender::sendDueSoon);
+    return consumer.process(record, orderHandlers);
   }
 
   @Incoming("billing-events")
   Uni<Void> onPaymentEvent(ConsumerRecord<String, String> record) {
-    return consumer
-        .process(record, paymentHandlers)
-        .call(() -> forgetUnreadCount(record))
-        .invoke(sender::sendDueSoon);
+    return consumer.process(record, paymentHandlers);
   }
 
-  /** Once a notification is committed, its user's cached unread count is forgotten everywhere. */
-  private Uni<Void> forgetUnreadCount(ConsumerRecord<String, String> record) {
-    Header header = record.headers().lastHeader(EventHeaders.EVENT_TYPE);
-    Optional<EventType<?>> type =
-        header == null
-            ? Optional.empty()
-            : EventTypes.byName(new String(header.value(), StandardCharsets.UTF_8));
-    if (type.isEmpty()) {
-      return Uni.createFrom().voidItem();
-    }
-    try {
-      IntegrationEvent event = EventCodec.fromJson(record.value(), type.get().javaType());
-      return EventMapping.draftFor(event)
-          .map(draft -> unread.changed(draft.userId()))
-          .orElseGet(() -> Uni.createFrom().voidItem());
-    } catch (InvalidEventException e) {
-      // Not applied either: nothing changed.
-      return Uni.createFrom().voidItem();
-    }
+  /**
+   * Once a notification is committed: its user's cached unread count is forgotten everywhere, and
+   * its e-mail goes out. Only for events applied here, not for the many a topic carries that no
+   * notification follows (an order's OrderPlaced, a PaymentSucceeded).
+   */
+  private Uni<Void> afterCommit(ReceivedEvent<?> event) {
+    return EventMapping.draftFor(event.payload())
+        .map(draft -> unread.changed(draft.userId()))
+        .orElseGet(() -> Uni.createFrom().voidItem())
+        .invoke(sender::sendDueSoon);
   }
 
   private Uni<Void> onUserRegistered(Mutiny.Session session, ReceivedEvent<UserRegistered> event) {

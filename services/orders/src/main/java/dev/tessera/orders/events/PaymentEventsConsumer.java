@@ -1,9 +1,6 @@
 package dev.tessera.orders.events;
 
-import dev.tessera.contracts.EventCodec;
-import dev.tessera.contracts.EventHeaders;
 import dev.tessera.contracts.EventTypes;
-import dev.tessera.contracts.InvalidEventException;
 import dev.tessera.contracts.billing.PaymentFailed;
 import dev.tessera.contracts.billing.PaymentSucceeded;
 import dev.tessera.eventing.inbox.EventHandlers;
@@ -19,14 +16,12 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
@@ -59,6 +54,7 @@ public class PaymentEventsConsumer {
           .routedByUser("userId")
           .on(EventTypes.PAYMENT_SUCCEEDED, this::onPaymentSucceeded)
           .on(EventTypes.PAYMENT_FAILED, this::onPaymentFailed)
+          .afterCommit(this::forgetChangedOrder)
           .build();
 
   PaymentEventsConsumer(
@@ -72,24 +68,16 @@ public class PaymentEventsConsumer {
 
   @Incoming("billing-events")
   Uni<Void> onBillingEvent(ConsumerRecord<String, String> record) {
-    // Once the change has committed, every instance forgets the order's cached reads.
-    return consumer.process(record, handlers).call(() -> forgetChangedOrder(record));
+    return consumer.process(record, handlers);
   }
 
-  private Uni<Void> forgetChangedOrder(ConsumerRecord<String, String> record) {
-    Header header = record.headers().lastHeader(EventHeaders.EVENT_TYPE);
-    String type = header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
-    try {
-      if (EventTypes.PAYMENT_SUCCEEDED.name().equals(type)) {
-        PaymentSucceeded payment = EventCodec.fromJson(record.value(), PaymentSucceeded.class);
-        return reads.changed(payment.orderId(), payment.userId());
-      }
-      if (EventTypes.PAYMENT_FAILED.name().equals(type)) {
-        PaymentFailed payment = EventCodec.fromJson(record.value(), PaymentFailed.class);
-        return reads.changed(payment.orderId(), payment.userId());
-      }
-    } catch (InvalidEventException e) {
-      // Applied it could not have been either.
+  /** Once the change has committed, every instance forgets the order's cached reads. */
+  private Uni<Void> forgetChangedOrder(ReceivedEvent<?> event) {
+    if (event.payload() instanceof PaymentSucceeded payment) {
+      return reads.changed(payment.orderId(), payment.userId());
+    }
+    if (event.payload() instanceof PaymentFailed payment) {
+      return reads.changed(payment.orderId(), payment.userId());
     }
     return Uni.createFrom().voidItem();
   }
