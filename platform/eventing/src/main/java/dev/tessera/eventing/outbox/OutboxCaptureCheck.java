@@ -32,7 +32,12 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * readiness probes keep them fresh.
  *
  * <p>A sharded service checks the slot of each of its databases (each has its own connector), and
- * is ready only while every one can deliver: an event recorded on any of them must reach Kafka.
+ * is ready only while every one it can reach can deliver: an event recorded on any of them must
+ * reach Kafka. Another database it cannot reach does not make it unready: nothing is recorded there
+ * meanwhile (its users' requests are {@code 503}, its records wait), and an instance taken out of
+ * service would fail the home database's users too — on every instance at once, since they all
+ * reach the same databases. The answer names it ({@code <database>.unreachable}). Its home database
+ * unreachable, the instance is not ready.
  */
 @Readiness
 @ApplicationScoped
@@ -41,6 +46,7 @@ public class OutboxCaptureCheck implements AsyncHealthCheck {
   private final Mutiny.SessionFactory sessionFactory;
   private final EventingConfig config;
   private final ShardRouter router;
+  private final String home;
 
   /** By database: the slot there and its gauges. */
   private final Map<String, Watched> watched = new LinkedHashMap<>();
@@ -54,7 +60,8 @@ public class OutboxCaptureCheck implements AsyncHealthCheck {
     this.sessionFactory = sessionFactory;
     this.config = config;
     this.router = router;
-    watched.put(databases.home(), new Watched(config.capture().slot(), registry));
+    this.home = databases.home();
+    watched.put(home, new Watched(config.capture().slot(), registry));
     for (NamedDatabase other : databases.others()) {
       String slot = new OutboxConnector(config.service(), other.name()).slotName();
       watched.put(other.name(), new Watched(slot, registry));
@@ -165,11 +172,17 @@ public class OutboxCaptureCheck implements AsyncHealthCheck {
         .onFailure()
         .recoverWithItem(
             failure ->
-                HealthCheckResponse.named("outbox-capture")
-                    .down()
-                    .withData("database", database)
-                    .withData("error", failure.getClass().getSimpleName())
-                    .build());
+                database.equals(home)
+                    ? HealthCheckResponse.named("outbox-capture")
+                        .down()
+                        .withData("database", database)
+                        .withData("error", failure.getClass().getSimpleName())
+                        .build()
+                    : HealthCheckResponse.named("outbox-capture")
+                        .up()
+                        .withData("database", database)
+                        .withData("unreachable", failure.getClass().getSimpleName())
+                        .build());
   }
 
   private static SlotHealth judge(List<Object[]> rows, long max) {

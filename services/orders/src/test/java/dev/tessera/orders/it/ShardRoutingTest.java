@@ -7,14 +7,17 @@ import static dev.tessera.orders.it.OrdersTestSupport.place;
 import static dev.tessera.orders.it.OrdersTestSupport.produce;
 import static dev.tessera.orders.it.OrdersTestSupport.status;
 import static dev.tessera.orders.it.OrdersTestSupport.succeeded;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.tessera.orders.events.PaymentEventsConsumer;
 import dev.tessera.sharding.Shards;
 import dev.tessera.testing.ServiceDatabase;
 import dev.tessera.testing.ShardedDatabasesResource;
+import dev.tessera.testing.TesseraServers;
 import dev.tessera.testing.TesseraTestResource;
 import dev.tessera.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -23,6 +26,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +155,68 @@ class ShardRoutingTest {
       assertThat(count(SECOND, "select count(*) from orders where user_id = ?", user)).isZero();
     } finally {
       giveBack(shard);
+    }
+  }
+
+  @Test
+  void with_another_database_gone_the_instance_stays_ready_and_serves_the_users_of_its_home() {
+    UUID away = UUID.randomUUID();
+    UUID home = userOnAnotherShardThan(away);
+    int shard = Shards.ofUser(away);
+    moveToSecond(shard);
+    try {
+      place(away, MUG, 1);
+      // The second database stops taking connections and drops the ones it has: gone.
+      superuser(
+          "alter database " + SECOND + " allow_connections false",
+          "select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
+              + SECOND
+              + "'");
+      try {
+        // Ready, naming what it cannot reach: out of service, it would fail the home users too.
+        given()
+            .get("/q/health/ready")
+            .then()
+            .statusCode(200)
+            .body(containsString("orders2.unreachable"));
+        place(home, MUG, 1);
+        as(away)
+            .contentType(ContentType.JSON)
+            .body(items(MUG, 1))
+            .post("/api/orders")
+            .then()
+            .statusCode(503)
+            .header("Retry-After", notNullValue());
+      } finally {
+        superuser("alter database " + SECOND + " allow_connections true");
+      }
+      // Back: its users' orders are taken again, where their shard is.
+      await()
+          .atMost(DEADLINE)
+          .untilAsserted(
+              () ->
+                  as(away)
+                      .contentType(ContentType.JSON)
+                      .body(items(MUG, 1))
+                      .post("/api/orders")
+                      .then()
+                      .statusCode(201));
+      assertThat(count(SECOND, "select count(*) from orders where user_id = ?", away)).isEqualTo(2);
+      assertThat(ServiceDatabase.count("select count(*) from orders where user_id = ?", away))
+          .isZero();
+    } finally {
+      giveBack(shard);
+    }
+  }
+
+  private static void superuser(String... statements) {
+    try (Connection c = TesseraServers.shared().postgres().connectAsSuperuser("postgres");
+        Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
