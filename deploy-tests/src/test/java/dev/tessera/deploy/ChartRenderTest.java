@@ -84,6 +84,42 @@ class ChartRenderTest {
   }
 
   @Test
+  void with_a_collector_every_app_keeps_the_configured_share_of_whole_traces(@TempDir Path dir)
+      throws Exception {
+    for (Double ratio : new Double[] {null, 1.0}) {
+      List<ObjectNode> objects = Chart.parse(Chart.template(tracing(dir, ratio), Map.of()));
+      for (String app : Repo.APPS) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        WorkloadPolicyTest.appContainer(objects, app)
+            .getEnv()
+            .forEach(e -> env.put(e.getName(), e.getValue()));
+        // Parent-based: a service follows the sampled flag of the traceparent it receives.
+        assertThat(env)
+            .as(app)
+            .containsEntry("QUARKUS_OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
+            .hasEntrySatisfying(
+                "QUARKUS_OTEL_TRACES_SAMPLER_ARG",
+                arg -> assertThat(Double.parseDouble(arg)).isEqualTo(ratio == null ? 0.1 : ratio));
+      }
+    }
+    assertThatThrownBy(() -> Chart.template(tracing(dir, 1.5), Map.of()))
+        .hasMessageContaining("traceSampleRatio");
+  }
+
+  /** Values with a collector and, unless null, the share of traces kept. */
+  private static Path tracing(Path dir, Double ratio) throws IOException {
+    ObjectNode values = Chart.YAML.createObjectNode();
+    ObjectNode common = values.putObject("common");
+    common.put("otlpEndpoint", "http://collector.observability:4317");
+    if (ratio != null) {
+      common.put("traceSampleRatio", ratio);
+    }
+    Path file = dir.resolve("tracing-" + ratio + ".yaml");
+    Chart.YAML.writeValue(file.toFile(), values);
+    return file;
+  }
+
+  @Test
   void the_schema_rejects_an_unknown_top_level_key() {
     assertThatThrownBy(() -> Chart.template(null, Map.of("replicaCount", 3)))
         .hasMessageContaining("replicaCount");
