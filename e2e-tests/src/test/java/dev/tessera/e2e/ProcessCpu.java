@@ -12,9 +12,10 @@ import java.util.stream.Stream;
 
 /**
  * CPU time per component of the running system, from {@code /proc/<pid>/stat} (user + system), so a
- * benchmark can say where a unit of work spends the machine's cores. PostgreSQL's processes (the
- * postmaster and its children: backends, WAL senders, helpers) are summed as one component: {@code
- * pg_ctl} detaches them from the launcher, so they are found as the postmaster's children.
+ * benchmark can say where a unit of work spends the machine's cores. Each PostgreSQL server's
+ * processes (the postmaster and its children: backends, WAL senders and receivers, recovery,
+ * helpers) are summed as one component: {@code pg_ctl} detaches them from the launcher, so they are
+ * found as the postmaster's children.
  */
 final class ProcessCpu {
 
@@ -22,67 +23,132 @@ final class ProcessCpu {
   private static final double TICKS_PER_SECOND = 100;
 
   private final Map<String, List<Long>> components;
-  private final long postmaster;
+  private final Map<String, Long> postmasters = new LinkedHashMap<>();
 
   /**
    * @param components name → process ids; each component's CPU is the sum over its processes
-   * @param postgresDataDirectory the cluster's data directory, whose {@code postmaster.pid} names
-   *     the postmaster
+   * @param postgresDataDirectories name → a PostgreSQL server's data directory, whose {@code
+   *     postmaster.pid} names its postmaster
    */
-  ProcessCpu(Map<String, List<Long>> components, Path postgresDataDirectory) throws IOException {
+  ProcessCpu(Map<String, List<Long>> components, Map<String, Path> postgresDataDirectories)
+      throws IOException {
     this.components = components;
-    this.postmaster =
-        Long.parseLong(
-            Files.readAllLines(postgresDataDirectory.resolve("postmaster.pid")).get(0).trim());
+    for (Map.Entry<String, Path> server : postgresDataDirectories.entrySet()) {
+      postmasters.put(
+          server.getKey(),
+          Long.parseLong(
+              Files.readAllLines(server.getValue().resolve("postmaster.pid")).get(0).trim()));
+    }
   }
 
   static boolean available() {
     return Files.isReadable(Path.of("/proc/self/stat"));
   }
 
-  /** CPU seconds used so far, per component, PostgreSQL's processes last. */
-  Map<String, Double> snapshot() {
+  /**
+   * CPU seconds used so far per component ({@code total}, PostgreSQL's processes last), and how
+   * many of them a JVM's JIT compiler threads used ({@code compiling}): a JVM compiles for minutes
+   * under load before its code has settled, and a long-running instance no longer pays for that.
+   */
+  record Snapshot(Map<String, Double> total, Map<String, Double> compiling) {}
+
+  Snapshot snapshot() {
     Map<String, Double> seconds = new LinkedHashMap<>();
+    Map<String, Double> compiling = new LinkedHashMap<>();
     components.forEach(
-        (name, pids) -> seconds.put(name, pids.stream().mapToDouble(ProcessCpu::cpuSeconds).sum()));
-    seconds.put(
-        "postgresql",
-        cpuSeconds(postmaster)
-            + postmasterChildren().stream().mapToDouble(ProcessCpu::cpuSeconds).sum());
-    return seconds;
+        (name, pids) -> {
+          seconds.put(name, pids.stream().mapToDouble(ProcessCpu::cpuSeconds).sum());
+          compiling.put(name, pids.stream().mapToDouble(ProcessCpu::compilerSeconds).sum());
+        });
+    postmasters.forEach(
+        (name, postmaster) ->
+            seconds.put(
+                name,
+                cpuSeconds(postmaster)
+                    + childrenOf(postmaster).stream().mapToDouble(ProcessCpu::cpuSeconds).sum()));
+    return new Snapshot(seconds, compiling);
+  }
+
+  /** Cores each component used between two snapshots {@code wallSeconds} apart. */
+  static Map<String, Double> rates(Snapshot before, Snapshot after, double wallSeconds) {
+    Map<String, Double> cores = new LinkedHashMap<>();
+    after
+        .total()
+        .forEach(
+            (name, seconds) -> cores.put(name, used(before.total(), name, seconds) / wallSeconds));
+    return cores;
   }
 
   /**
-   * One table line per component: CPU ms per unit of work between two snapshots, and the share of
-   * one core over {@code wallSeconds}. A PostgreSQL backend that ended between the snapshots is not
-   * counted (the services keep pooled connections, so few do).
+   * One table line per component: CPU ms per unit of work between two snapshots, the share of one
+   * core over {@code wallSeconds}, the same less what the component uses idle ({@code idleCores},
+   * from {@link #rates}), and how much of it the JIT compilers used. The total leaves out {@code
+   * apart} (the load generator), which gets a line of its own after it. A PostgreSQL backend that
+   * ended between the snapshots is not counted (the services keep pooled connections, so few do).
    */
   static List<String> table(
-      Map<String, Double> before,
-      Map<String, Double> after,
+      Snapshot before,
+      Snapshot after,
       double wallSeconds,
       long units,
-      String unit) {
+      String unit,
+      Map<String, Double> idleCores,
+      String apart) {
     List<String> lines = new ArrayList<>();
-    lines.add("| component | CPU ms per " + unit + " | cores used |");
-    lines.add("|---|---:|---:|");
-    double total = 0;
-    for (Map.Entry<String, Double> entry : after.entrySet()) {
-      double used = Math.max(0, entry.getValue() - before.getOrDefault(entry.getKey(), 0.0));
-      total += used;
-      lines.add(row(entry.getKey(), used, wallSeconds, units));
+    lines.add(
+        "| component | CPU ms per "
+            + unit
+            + " | cores used | cores used idle | ms per "
+            + unit
+            + ", idle use subtracted | of which JIT compilation, ms |");
+    lines.add("|---|---:|---:|---:|---:|---:|");
+    Line total = new Line("**all but the load generator**", 0, 0, 0);
+    Line generator = null;
+    for (String name : after.total().keySet()) {
+      Line line =
+          new Line(
+              name,
+              used(before.total(), name, after.total().get(name)),
+              idleCores.getOrDefault(name, 0.0),
+              used(before.compiling(), name, after.compiling().getOrDefault(name, 0.0)));
+      if (name.equals(apart)) {
+        generator = line;
+        continue;
+      }
+      total = total.plus(line);
+      lines.add(line.row(wallSeconds, units));
     }
-    lines.add(row("**all**", total, wallSeconds, units));
+    lines.add(total.row(wallSeconds, units));
+    if (generator != null) {
+      lines.add(generator.row(wallSeconds, units));
+    }
     return lines;
   }
 
-  private static String row(String name, double seconds, double wallSeconds, long units) {
-    return String.format(
-        Locale.ROOT,
-        "| %s | %.2f | %.2f |",
-        name,
-        units == 0 ? 0 : seconds * 1000 / units,
-        seconds / wallSeconds);
+  /** A component's CPU seconds between two snapshots, its idle cores, its JIT's seconds. */
+  private record Line(String name, double seconds, double idleCores, double compiling) {
+    Line plus(Line other) {
+      return new Line(
+          name, seconds + other.seconds, idleCores + other.idleCores, compiling + other.compiling);
+    }
+
+    String row(double wallSeconds, long units) {
+      double busy = Math.max(0, seconds - idleCores * wallSeconds);
+      double perUnit = units == 0 ? 0 : 1000.0 / units;
+      return String.format(
+          Locale.ROOT,
+          "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |",
+          name,
+          seconds * perUnit,
+          seconds / wallSeconds,
+          idleCores,
+          busy * perUnit,
+          compiling * perUnit);
+    }
+  }
+
+  private static double used(Map<String, Double> before, String name, double seconds) {
+    return Math.max(0, seconds - before.getOrDefault(name, 0.0));
   }
 
   private static double cpuSeconds(long pid) {
@@ -90,6 +156,31 @@ final class ProcessCpu {
     return fields == null
         ? 0 // ended since it was listed
         : (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+  }
+
+  /** CPU seconds of the JVM {@code pid}'s JIT compiler threads ({@code C1/C2 CompilerThread}). */
+  private static double compilerSeconds(long pid) {
+    try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      return threads
+          .mapToDouble(
+              thread -> {
+                try {
+                  String stat = Files.readString(thread.resolve("stat"));
+                  String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                  if (!name.matches("C\\d CompilerThre.*")) {
+                    return 0;
+                  }
+                  String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                  return (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
+                      / TICKS_PER_SECOND;
+                } catch (IOException | RuntimeException e) {
+                  return 0; // ended since it was listed
+                }
+              })
+          .sum();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /** The fields of {@code /proc/<pid>/stat} after the command name, or null once it has ended. */
@@ -103,7 +194,33 @@ final class ProcessCpu {
     }
   }
 
-  private List<Long> postmasterChildren() {
+  /**
+   * The processes whose command line holds every one of {@code fragments}: Redis, which rewrites
+   * its command line to {@code redis-server host:port}, is found by its port.
+   */
+  static List<Long> withCommandLine(String... fragments) {
+    try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+      return processes
+          .map(path -> path.getFileName().toString())
+          .filter(name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit))
+          .filter(
+              pid -> {
+                try {
+                  String line =
+                      Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
+                  return Stream.of(fragments).allMatch(line::contains);
+                } catch (IOException | RuntimeException e) {
+                  return false; // ended since it was listed
+                }
+              })
+          .map(Long::parseLong)
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static List<Long> childrenOf(long postmaster) {
     try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
       return processes
           .map(path -> path.getFileName().toString())
