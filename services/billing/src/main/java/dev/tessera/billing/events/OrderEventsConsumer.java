@@ -72,9 +72,9 @@ public class OrderEventsConsumer {
    * Once an OrderPlaced or OrderCancelled is committed, starts the settlement of its order and,
    * unless {@link #SETTLING_BEHIND} are already running, returns at once. Safe because nothing is
    * lost if the settlement never finishes (a crash, a shutdown): the payment stays due in the
-   * database and the retry job takes it, and the claim's lease keeps the job and this from
-   * charging it twice. A redelivered event, already applied, starts nothing: what it left due is
-   * the retry job's.
+   * database and the retry job takes it, and the claim's lease keeps the job and this from charging
+   * it twice. A redelivered event, already applied, starts nothing: what it left due is the retry
+   * job's.
    */
   private Uni<Void> settleBehind(ReceivedEvent<?> event) {
     UUID orderId;
