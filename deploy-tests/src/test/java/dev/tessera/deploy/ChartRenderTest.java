@@ -93,13 +93,16 @@ class ChartRenderTest {
         WorkloadPolicyTest.appContainer(objects, app)
             .getEnv()
             .forEach(e -> env.put(e.getName(), e.getValue()));
-        // Parent-based: a service follows the sampled flag of the traceparent it receives.
         assertThat(env)
             .as(app)
-            .containsEntry("QUARKUS_OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
             .hasEntrySatisfying(
                 "QUARKUS_OTEL_TRACES_SAMPLER_ARG",
                 arg -> assertThat(Double.parseDouble(arg)).isEqualTo(ratio == null ? 0.1 : ratio));
+        // The share is read at run time; the sampler it is a share of is fixed at build time, and
+        // parent-based: a service follows the sampled flag of the traceparent it receives.
+        assertThat(AppConfig.of(app).get("quarkus.otel.traces.sampler"))
+            .as(app)
+            .contains("parentbased_traceidratio");
       }
     }
     assertThatThrownBy(() -> Chart.template(tracing(dir, 1.5), Map.of()))
