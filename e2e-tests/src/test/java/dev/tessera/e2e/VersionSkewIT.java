@@ -201,6 +201,8 @@ class VersionSkewIT {
             "./mvnw",
             "-B",
             "-q",
+            // Orders and notifications side by side, as this checkout builds (.mvn/maven.config).
+            "-T2",
             "package",
             "-DskipTests",
             "-Dspotless.check.skip=true",

@@ -178,6 +178,12 @@ public final class ServiceGenerator {
   /** The values files of the chart's environments, each sizing every app for its cluster. */
   private static final String ENVIRONMENTS = "helm/tessera/ci";
 
+  /** The end-to-end tests' pom, and the line its list of the apps they start ends with. */
+  private static final String END_TO_END_POM = "e2e-tests/pom.xml";
+
+  private static final String END_TO_END_APPS =
+      "    <!-- tessera: apps the launcher starts, above this line -->";
+
   /** The service whose sizing a new one gets in each environment's values. */
   private static final String REFERENCE = "orders";
 
@@ -224,6 +230,7 @@ public final class ServiceGenerator {
     Map<Path, String> changed = new LinkedHashMap<>();
     Edits edits = new Edits(repository, changed);
     edits.addModule(name);
+    edits.addEndToEndApp(Template.render(resource("e2e-dependency.xml"), scope));
     edits.addChartValues(Template.render(resource("chart-values.yaml"), scope));
     edits.addEnvironmentValues(name);
     if (request.publishes().isPresent()) {
@@ -401,6 +408,14 @@ public final class ServiceGenerator {
       edit(
           "services/pom.xml",
           text -> insertBefore(text, "  </modules>", "    <module>" + name + "</module>\n"));
+    }
+
+    /**
+     * Lists the service among the apps the end-to-end tests start, so that a parallel build
+     * packages it before they run.
+     */
+    void addEndToEndApp(String dependency) {
+      edit(END_TO_END_POM, text -> insertBefore(text, END_TO_END_APPS, dependency));
     }
 
     /** Appends the service to {@code apps:} of the chart's values. */

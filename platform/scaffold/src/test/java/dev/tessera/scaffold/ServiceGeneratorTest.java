@@ -27,6 +27,7 @@ class ServiceGeneratorTest {
   private static final List<String> EDITED =
       List.of(
           "services/pom.xml",
+          "e2e-tests/pom.xml",
           "helm/tessera/values.yaml",
           "helm/tessera/ci/dev-values.yaml",
           "helm/tessera/ci/prod-values.yaml",
@@ -91,6 +92,11 @@ class ServiceGeneratorTest {
             "dead-letter-queue.topic=orders.order.events.shipping.dlq")
         .doesNotContain("OutboxCaptureCheck");
     assertThat(read("services/pom.xml")).contains("<module>shipping</module>");
+    // Built before the end-to-end tests also in a parallel build (-T 2).
+    assertThat(read("e2e-tests/pom.xml"))
+        .containsPattern(
+            "(?s)<artifactId>tessera-shipping</artifactId>\\s*<version>\\$\\{project.version}"
+                + "</version>\\s*<type>pom</type>.*tessera: apps the launcher starts");
     assertThat(read("contracts/src/main/java/dev/tessera/contracts/EventTypes.java"))
         .contains("import dev.tessera.contracts.shipping.ShipmentCreated;")
         .contains("SHIPMENT_CREATED =")
@@ -134,6 +140,7 @@ class ServiceGeneratorTest {
         .map(Path::toString)
         .containsExactlyInAnyOrder(
             "services/pom.xml",
+            "e2e-tests/pom.xml",
             "helm/tessera/values.yaml",
             "helm/tessera/ci/dev-values.yaml",
             "helm/tessera/ci/prod-values.yaml");
