@@ -249,6 +249,8 @@ class OrderSagaBenchmark {
             + LocalDate.now()
             + "; traces kept: "
             + traceRatio()
+            + "; apps' extra JVM options: "
+            + extraJvmOptions()
             + "; load average before: "
             + loadBefore
             + ", after: "
@@ -880,6 +882,12 @@ class OrderSagaBenchmark {
   private static String traceRatio() {
     String ratio = System.getenv("QUARKUS_OTEL_TRACES_SAMPLER_ARG");
     return ratio == null ? "all (the launcher's default)" : ratio;
+  }
+
+  /** What the apps run with besides the launcher's own options (the benchmark profile's). */
+  private static String extraJvmOptions() {
+    String options = System.getenv(AppProcess.EXTRA_JVM_OPTIONS);
+    return options == null || options.isBlank() ? "none" : options.trim();
   }
 
   private static String load() {

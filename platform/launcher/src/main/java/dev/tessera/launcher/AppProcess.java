@@ -27,6 +27,12 @@ public final class AppProcess {
   private static final List<String> JVM_OPTIONS =
       List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 
+  /**
+   * Environment variable with more JVM options for every app, after the defaults (so they win): the
+   * local counterpart of the chart's {@code common.javaOpts}, for measuring a flag.
+   */
+  public static final String EXTRA_JVM_OPTIONS = "TESSERA_APP_JAVA_OPTS";
+
   private final String id;
   private final Path runner;
   private final int port;
@@ -57,7 +63,7 @@ public final class AppProcess {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions(System.getenv(EXTRA_JVM_OPTIONS)));
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(runner.toString());
@@ -72,6 +78,15 @@ public final class AppProcess {
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + id, e);
     }
+  }
+
+  /** The JVM options of an app: the defaults, then {@code extra} split on white space. */
+  static List<String> jvmOptions(String extra) {
+    List<String> options = new ArrayList<>(JVM_OPTIONS);
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
   }
 
   /**
