@@ -64,9 +64,10 @@ import org.junit.jupiter.api.Test;
  * an open loop straight to orders and then through the gateway: POST → CONFIRMED latency — from
  * each order's scheduled send time to the {@code updated_at} that orders writes when it confirms
  * the order (the same host clock; a few ms before that transaction commits) — and the CPU every
- * process spends per confirmed order, next to what it spends idle. Last, placement: a closed loop
- * at 1–32 clients (wrk where installed), each step followed by pgbench at the same client count,
- * with the consumers paused again.
+ * process spends per confirmed order, next to what it spends idle; straight to orders once more
+ * after the run through the gateway, so that the report shows the spread of two windows of one run.
+ * Last, placement: a closed loop at 1–32 clients (wrk where installed), each step followed by
+ * pgbench at the same client count, with the consumers paused again.
  *
  * <p>Not part of {@code verify}: {@code ./mvnw -B -q install -DskipTests} first, then {@code ./mvnw
  * -B verify -Pbenchmark -pl e2e-tests}. Prints figures; asserts only correctness (every request
@@ -173,25 +174,18 @@ class OrderSagaBenchmark {
         LockSupport.parkNanos(IDLE_WINDOW.toNanos());
         ProcessCpu.Snapshot idleAfter = cpu.snapshot();
         double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
-        ProcessCpu.Snapshot cpuBefore = cpu.snapshot();
-        long cpuFrom = System.nanoTime();
-        Saga atHalf = openLoop(orders, tokens, body, halfCeiling, SAGA_RUN, db, true);
-        List<String> cpuTable =
-            ProcessCpu.table(
-                cpuBefore,
-                cpu.snapshot(),
-                (System.nanoTime() - cpuFrom) / 1e9,
-                atHalf.placed,
-                "confirmed order",
-                ProcessCpu.rates(idleBefore, idleAfter, idleSeconds),
-                LOAD_GENERATOR);
-        progress("%s", atHalf.row("saga straight to orders"));
-        progress("CPU per order:\n%s", String.join("\n", cpuTable));
+        Map<String, Double> idle = ProcessCpu.rates(idleBefore, idleAfter, idleSeconds);
+        List<String> cpuTable = new ArrayList<>();
+        Saga atHalf = measuredAtHalf(orders, tokens, body, halfCeiling, db, cpu, idle, cpuTable);
         Saga viaGateway =
             openLoop(system.gatewayUrl(), tokens, body, halfCeiling, GATEWAY_SAGA_RUN, db, false);
         progress("%s", viaGateway.row("saga through the gateway"));
         // Through the gateway, an order can be placed after the gateway gave up on it (504): wait.
         drain(db);
+        // The same window again, a minute later: how far two windows of one run differ (this
+        // machine's noise, and the JIT still compiling) is the spread a change must beat.
+        List<String> cpuAgain = new ArrayList<>();
+        Saga again = measuredAtHalf(orders, tokens, body, halfCeiling, db, cpu, idle, cpuAgain);
         assertEveryOrderConfirmed(db);
 
         // 4. Placement against pgbench, the consumers paused again: on two cores they would take
@@ -235,6 +229,14 @@ class OrderSagaBenchmark {
                 + halfCeiling
                 + " orders/s (half the ceiling), straight to orders:");
         report.addAll(cpuTable);
+        report.add("");
+        report.add(
+            "The same, again after the run through the gateway ("
+                + again.placed
+                + " orders; POST → CONFIRMED p99 "
+                + String.format(Locale.ROOT, "%.1f", again.confirmed.percentile(0.99) / 1e6)
+                + " ms):");
+        report.addAll(cpuAgain);
         report.add("");
         report.addAll(placementTable(steps));
       }
@@ -763,6 +765,37 @@ class OrderSagaBenchmark {
             pgbenchTps,
             ceiling.perSecond() / pgbenchTps));
     return lines;
+  }
+
+  /**
+   * The saga at {@code rate} straight to orders for {@link #SAGA_RUN}, drained, with the CPU every
+   * process spent over it per confirmed order (into {@code table}, next to {@code idle}).
+   */
+  private Saga measuredAtHalf(
+      String orders,
+      List<String> tokens,
+      byte[] body,
+      int rate,
+      Connection db,
+      ProcessCpu cpu,
+      Map<String, Double> idle,
+      List<String> table)
+      throws Exception {
+    ProcessCpu.Snapshot before = cpu.snapshot();
+    long from = System.nanoTime();
+    Saga saga = openLoop(orders, tokens, body, rate, SAGA_RUN, db, true);
+    table.addAll(
+        ProcessCpu.table(
+            before,
+            cpu.snapshot(),
+            (System.nanoTime() - from) / 1e9,
+            saga.placed,
+            "confirmed order",
+            idle,
+            LOAD_GENERATOR));
+    progress("%s", saga.row("saga straight to orders"));
+    progress("CPU per order:\n%s", String.join("\n", table));
+    return saga;
   }
 
   /** A closed-loop step: orders per second and latency percentiles in ms. */
