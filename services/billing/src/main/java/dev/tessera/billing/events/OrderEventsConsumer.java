@@ -2,6 +2,7 @@ package dev.tessera.billing.events;
 
 import dev.tessera.billing.payments.OrderPayments;
 import dev.tessera.billing.payments.PaymentProcessor;
+import dev.tessera.billing.persistence.PaymentRow;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderPlaced;
@@ -11,7 +12,10 @@ import dev.tessera.eventing.inbox.ReceivedEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -25,10 +29,12 @@ import org.jboss.logging.Logger;
  *
  * <p>The provider work runs behind the consumer: once the event's transaction has committed, the
  * payment is durable and due, so the consumer goes on with the next record while the charge of this
- * one is made. Records arrive one at a time per partition, and the three transactions and the
- * provider call of each charge would otherwise cap the saga at one charge per ~10–15 ms. Up to
- * {@link #SETTLING_BEHIND} charges run behind; beyond that the consumer waits for the one it
- * started, so a backlog never piles more calls on the provider than its bulkhead admits.
+ * one is made. Records arrive one at a time per partition, and the transactions and the provider
+ * call of each charge would otherwise cap the saga at one charge per ~10–15 ms. An OrderPlaced's
+ * transaction records its payment already claimed for the first charge, so a charge takes two
+ * transactions (that one and the outcome's), not three. Up to {@link #SETTLING_BEHIND} charges run
+ * behind; beyond that the consumer waits for the one it started, so a backlog never piles more
+ * calls on the provider than its bulkhead admits.
  */
 @ApplicationScoped
 @Startup
@@ -43,6 +49,13 @@ public class OrderEventsConsumer {
   private static final Logger LOG = Logger.getLogger(OrderEventsConsumer.class);
 
   private final AtomicInteger settling = new AtomicInteger();
+
+  // Payments an OrderPlaced's handler recorded claimed, by the event's id, until the step after
+  // its commit charges them. A handler whose transaction then fails leaves its entry behind; no
+  // other event ever finds it (a redelivery of the same event overwrites it before its commit).
+  private final Map<UUID, Claimed> claimed = new ConcurrentHashMap<>();
+
+  private record Claimed(PaymentRow payment, OffsetDateTime lease) {}
 
   private final IdempotentConsumer consumer;
   private final OrderPayments orderPayments;
@@ -71,22 +84,26 @@ public class OrderEventsConsumer {
   /**
    * Once an OrderPlaced or OrderCancelled is committed, starts the settlement of its order and,
    * unless {@link #SETTLING_BEHIND} are already running, returns at once. Safe because nothing is
-   * lost if the settlement never finishes (a crash, a shutdown): the payment stays due in the
-   * database and the retry job takes it, and the claim's lease keeps the job and this from charging
-   * it twice. A redelivered event, already applied, starts nothing: what it left due is the retry
-   * job's.
+   * lost if the settlement never finishes (a crash, a shutdown): the payment stays in the database
+   * and the retry job takes it (a placed order's once the lease of the claim its transaction
+   * recorded passes), and the claim's lease keeps the job and this from charging it twice. A
+   * redelivered event, already applied, starts nothing: what it left due is the retry job's.
    */
   private Uni<Void> settleBehind(ReceivedEvent<?> event) {
+    Uni<Void> work;
     UUID orderId;
-    if (event.payload() instanceof OrderPlaced placed) {
-      orderId = placed.orderId();
+    Claimed claim = claimed.remove(event.id());
+    if (claim != null) {
+      orderId = claim.payment().orderId();
+      work = processor.settleClaimed(claim.payment(), claim.lease());
     } else if (event.payload() instanceof OrderCancelled cancelled) {
       orderId = cancelled.orderId();
+      work = processor.processOrder(orderId);
     } else {
+      // An OrderPlaced of an order that had a payment already: nothing new to charge.
       return Uni.createFrom().voidItem();
     }
-    Uni<Void> settle =
-        processor.processOrder(orderId).onTermination().invoke(settling::decrementAndGet);
+    Uni<Void> settle = work.onTermination().invoke(settling::decrementAndGet);
     if (settling.incrementAndGet() > SETTLING_BEHIND) {
       return settle;
     }
@@ -100,7 +117,13 @@ public class OrderEventsConsumer {
   }
 
   private Uni<Void> placed(Mutiny.Session session, ReceivedEvent<OrderPlaced> event) {
-    return orderPayments.orderPlaced(session, event.payload());
+    OffsetDateTime lease = processor.newLease();
+    return orderPayments
+        .orderPlaced(session, event.payload(), lease)
+        .invoke(payment -> payment.ifPresent(p -> claimed.put(event.id(), new Claimed(p, lease))))
+        .onFailure()
+        .invoke(() -> claimed.remove(event.id()))
+        .replaceWithVoid();
   }
 
   private Uni<Void> cancelled(Mutiny.Session session, ReceivedEvent<OrderCancelled> event) {

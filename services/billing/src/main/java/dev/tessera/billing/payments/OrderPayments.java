@@ -6,12 +6,15 @@ import dev.tessera.billing.domain.PaymentStatus;
 import dev.tessera.billing.persistence.AccountRepository;
 import dev.tessera.billing.persistence.NewPayment;
 import dev.tessera.billing.persistence.PaymentRepository;
+import dev.tessera.billing.persistence.PaymentRow;
 import dev.tessera.contracts.orders.OrderCancelled;
 import dev.tessera.contracts.orders.OrderPlaced;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
@@ -34,10 +37,13 @@ public class OrderPayments {
   }
 
   /**
-   * Records a pending payment for a placed order. An order that arrives before its user's
-   * UserRegistered gets an account with the default payment method on the spot: it is never lost.
+   * Records a pending payment for a placed order, claimed for its first charge until {@code lease}
+   * (the caller charges it once this has committed); the claimed payment, or empty if the order has
+   * one already. An order that arrives before its user's UserRegistered gets an account with the
+   * default payment method on the spot: it is never lost.
    */
-  public Uni<Void> orderPlaced(Mutiny.Session session, OrderPlaced order) {
+  public Uni<Optional<PaymentRow>> orderPlaced(
+      Mutiny.Session session, OrderPlaced order, OffsetDateTime lease) {
     NewPayment payment =
         new NewPayment(
             UUID.randomUUID(),
@@ -52,6 +58,8 @@ public class OrderPayments {
                             line.sku(), line.name(), line.quantity(), line.unitPrice().amount()))
                 .toList(),
             order.placedAt());
+    // Microseconds, as PostgreSQL keeps it: the charge records when it was made.
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     return accounts
         .createIfAbsent(session, order.userId(), PaymentMethod.DEFAULT)
         .invoke(
@@ -60,14 +68,18 @@ public class OrderPayments {
                 LOG.infof("created billing account of %s on demand", order.userId());
               }
             })
-        .chain(() -> payments.insertIfAbsent(session, payment))
+        // The account's payment method at the time of the attempt, as a claim by the retry job
+        // takes it.
+        .chain(() -> accounts.find(session, order.userId()))
+        .chain(
+            account ->
+                payments.insertClaimedIfAbsent(session, payment, account.paymentMethod, now, lease))
         .invoke(
-            inserted -> {
-              if (!inserted) {
+            claimed -> {
+              if (claimed.isEmpty()) {
                 LOG.infof("order %s already has a payment: not charged again", order.orderId());
               }
-            })
-        .replaceWithVoid();
+            });
   }
 
   /**

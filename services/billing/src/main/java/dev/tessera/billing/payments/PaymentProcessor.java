@@ -121,14 +121,45 @@ public class PaymentProcessor {
     return process(null, config.payments().batchSize());
   }
 
+  /**
+   * The lease of a claim made now: until it passes, no other caller takes the payment. In
+   * microseconds, as PostgreSQL keeps it: {@link #drain} hands a claim back by this value.
+   */
+  public OffsetDateTime newLease() {
+    return now().plus(config.payments().lease()).truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * Charges a payment that was recorded already claimed until {@code lease} (its OrderPlaced's
+   * transaction, now committed): the claim transaction of {@link #processOrder} saved. Never fails:
+   * what could not be done stays in the queue for the retry job. While stopping, hands the claim
+   * back instead, so that another replica takes it at once.
+   */
+  public Uni<Void> settleClaimed(PaymentRow payment, OffsetDateTime lease) {
+    Executor context = newContext();
+    if (draining) {
+      return Uni.createFrom()
+          .deferred(
+              () ->
+                  sessionFactory.withTransaction(
+                      session -> payments.release(session, payment.id(), lease)))
+          .runSubscriptionOn(context)
+          .onFailure()
+          // Not handed back: the retry job takes it when its lease passes.
+          .recoverWithItem(false)
+          .replaceWithVoid();
+    }
+    inFlight.put(payment.id(), lease);
+    return settle(payment, context).onTermination().invoke(() -> settled(payment.id()));
+  }
+
   private Uni<Integer> process(UUID orderId, int limit) {
     if (draining) {
       // Stopping: what is due stays in the queue for the other replicas (or this one's successor).
       return Uni.createFrom().item(0);
     }
     Executor context = newContext();
-    // Microseconds, as PostgreSQL keeps it: release() finds the claim by this value.
-    OffsetDateTime lease = now().plus(config.payments().lease()).truncatedTo(ChronoUnit.MICROS);
+    OffsetDateTime lease = newLease();
     return Uni.createFrom()
         .deferred(
             () ->

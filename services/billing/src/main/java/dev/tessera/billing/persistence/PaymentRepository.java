@@ -20,10 +20,12 @@ import org.hibernate.reactive.mutiny.Mutiny;
 public class PaymentRepository {
 
   // The unique constraint on order_id decides, not a prior select: two deliveries of one order on
-  // two replicas race here, and exactly one insert wins.
+  // two replicas race here, and exactly one insert wins. The payment is recorded claimed for its
+  // first charge, as CLAIM would leave it: one transaction fewer per order than claiming it next.
   private static final String INSERT =
-      "insert into payment (id, order_id, user_id, amount, currency, status, next_attempt_at,"
-          + " placed_at) values (:id, :order, :user, :amount, :currency, 'PENDING', :due, :placed)"
+      "insert into payment (id, order_id, user_id, amount, currency, status, attempts,"
+          + " next_attempt_at, payment_method, last_charge_at, placed_at) values (:id, :order,"
+          + " :user, :amount, :currency, 'PENDING', 1, :lease, :method, :now, :placed)"
           + " on conflict (order_id) do nothing";
 
   private static final String INSERT_LINE =
@@ -55,8 +57,30 @@ public class PaymentRepository {
           + " failure_reason) values (:id, :order, :user, 0, null, 'CANCELLED', :at,"
           + " 'cancelled_before_placed') on conflict (order_id) do nothing";
 
-  /** Records a pending payment due now, unless the order has one; true if it was recorded. */
-  public Uni<Boolean> insertIfAbsent(Mutiny.Session session, NewPayment payment) {
+  /**
+   * Records a pending payment, unless the order has one, claimed for its first charge by the caller
+   * until {@code lease} (see {@link #claimDue}), with {@code paymentMethod} charged at {@code now};
+   * the claimed payment if it was recorded. Should the caller never charge it, the claim passes
+   * with its lease and the retry job charges it.
+   */
+  public Uni<Optional<PaymentRow>> insertClaimedIfAbsent(
+      Mutiny.Session session,
+      NewPayment payment,
+      String paymentMethod,
+      OffsetDateTime now,
+      OffsetDateTime lease) {
+    PaymentRow claimed =
+        new PaymentRow(
+            payment.id(),
+            payment.orderId(),
+            payment.userId(),
+            payment.amount(),
+            payment.currency(),
+            PaymentStatus.PENDING,
+            1,
+            paymentMethod,
+            null,
+            now.toInstant());
     return session
         .createNativeQuery(INSERT)
         .setParameter("id", payment.id())
@@ -64,13 +88,15 @@ public class PaymentRepository {
         .setParameter("user", payment.userId())
         .setParameter("amount", payment.amount())
         .setParameter("currency", payment.currency())
-        .setParameter("due", now())
+        .setParameter("lease", lease)
+        .setParameter("method", paymentMethod)
+        .setParameter("now", now)
         .setParameter("placed", payment.placedAt().atOffset(ZoneOffset.UTC))
         .executeUpdate()
         .chain(
             rows -> {
               if (rows == 0) {
-                return Uni.createFrom().item(false);
+                return Uni.createFrom().item(Optional.<PaymentRow>empty());
               }
               Uni<Void> chain = Uni.createFrom().voidItem();
               List<InvoiceLine> lines = payment.lines();
@@ -93,7 +119,7 @@ public class PaymentRepository {
                                 .executeUpdate()
                                 .replaceWithVoid());
               }
-              return chain.replaceWith(true);
+              return chain.replaceWith(Optional.of(claimed));
             });
   }
 
