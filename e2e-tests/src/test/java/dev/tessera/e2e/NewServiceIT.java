@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * <p>The copy includes this build's {@code target/} directories, so only what the generator adds or
  * changes is built again; Maven runs offline, on what this build already resolved.
  */
+@Order(1)
 class NewServiceIT {
 
   private static final Duration BUILD = Duration.ofMinutes(12);
@@ -91,6 +93,9 @@ class NewServiceIT {
   @Test
   void a_generated_service_builds_deploys_and_runs_behind_the_gateway_consuming_and_publishing()
       throws Exception {
+    // A name that is taken is refused, and writes nothing.
+    assertThat(shell.runExpectingFailure("./tessera", "new-service", "orders"))
+        .contains("service name 'orders' is taken");
     String generated =
         shell.run(
             "./tessera",
@@ -104,9 +109,6 @@ class NewServiceIT {
         .contains("wrote the service shipping")
         .contains("services/shipping/src/main/java/dev/tessera/shipping/api/ShipmentResource.java")
         .contains("contracts/src/main/java/dev/tessera/contracts/shipping/ShipmentCreated.java");
-    // The same name again is refused, and writes nothing.
-    assertThat(shell.runExpectingFailure("./tessera", "new-service", "shipping"))
-        .contains("service name 'shipping' is taken");
 
     // Its own tests and the contracts' (on real PostgreSQL, Kafka and Connect); the launcher's
     // consistency checks (modules, descriptors and event types agree); the chart rendered with it,

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tessera.e2e.GatewayClient.Session;
 import dev.tessera.launcher.TesseraSystem;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,11 +14,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,6 +38,10 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>every {@code CONFIRMED} order has exactly one invoice and exactly one charge captured by
  *       the provider (whose records, for the simulated one, are in billing's database);
  *   <li>no captured charge without a {@code CONFIRMED} order or a refund;
+ *   <li>every {@code CONFIRMED} order is announced once: one {@code order-confirmed} notification
+ *       in the notifications database, and its e-mail delivered — a copy sent again after a crash
+ *       between the mail server's answer and the sent mark carries the same {@code Message-ID}, so
+ *       a mail client shows one message;
  *   <li>no record was dead-lettered since {@link #watchDeadLetters} (the faults here are all
  *       transient: nothing they cause may be given up on).
  * </ul>
@@ -44,6 +53,13 @@ final class SagaInvariants {
 
   /** How long billing has to settle a charge once its order is terminal (e.g. a refund). */
   private static final Duration SETTLED = Duration.ofSeconds(60);
+
+  private static final Pattern ORDER_ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  /** The subject of a confirmation e-mail (email-templates/order-confirmed), with its order id. */
+  private static final Pattern CONFIRMATION_SUBJECT =
+      Pattern.compile("Your order (" + ORDER_ID.pattern() + ") is confirmed");
 
   private final TesseraSystem system;
   private final Map<TopicPartition, Long> deadLettersBefore;
@@ -92,6 +108,13 @@ final class SagaInvariants {
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
         .untilAsserted(() -> assertBillingAgrees(statuses, accepted, context));
+
+    await()
+        .alias("every confirmed order announced once (" + fault + ")")
+        .atMost(SETTLED)
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertAnnouncedOnce(statuses, users, accepted, context));
 
     assertNothingDeadLettered(context);
   }
@@ -145,6 +168,66 @@ final class SagaInvariants {
         .filter(order -> !statuses.containsKey(order))
         .forEach(order -> broken.add("charged, but no such order: " + charges.get(order)));
     assertThat(broken).as("orders where billing disagrees (%s)", context).isEmpty();
+  }
+
+  private void assertAnnouncedOnce(
+      Map<String, String> statuses, List<UUID> users, Map<String, String> accepted, String context)
+      throws Exception {
+    Map<String, Integer> notifications = confirmationNotifications(users);
+    Map<String, Set<String>> mails = confirmationMailIds();
+    List<String> broken = new ArrayList<>();
+    statuses.forEach(
+        (order, status) -> {
+          int expected = "CONFIRMED".equals(status) ? 1 : 0;
+          int notified = notifications.getOrDefault(order, 0);
+          Set<String> messageIds = mails.getOrDefault(order, Set.of());
+          if (notified != expected || messageIds.size() != expected) {
+            broken.add(
+                order
+                    + " "
+                    + status
+                    + " ("
+                    + accepted.getOrDefault(order, "not answered 201")
+                    + "): order-confirmed notifications "
+                    + notified
+                    + ", e-mails by Message-ID "
+                    + messageIds.size());
+          }
+        });
+    assertThat(broken).as("orders announced other than once (%s)", context).isEmpty();
+  }
+
+  /** How many order-confirmed notifications the users have, by the order id their body names. */
+  private Map<String, Integer> confirmationNotifications(List<UUID> users) throws SQLException {
+    Map<String, Integer> counts = new HashMap<>();
+    try (Connection c = system.servers().postgres().connectAsSuperuser("notifications");
+        PreparedStatement p =
+            c.prepareStatement(
+                "select body from notification where kind = 'order-confirmed' and user_id ="
+                    + " any(?)")) {
+      p.setArray(1, c.createArrayOf("uuid", users.toArray()));
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          Matcher id = ORDER_ID.matcher(r.getString(1));
+          if (id.find()) {
+            counts.merge(id.group(), 1, Integer::sum);
+          }
+        }
+      }
+    }
+    return counts;
+  }
+
+  /** The distinct Message-IDs of the confirmation e-mails the mail server received, by order id. */
+  private Map<String, Set<String>> confirmationMailIds() throws MessagingException {
+    Map<String, Set<String>> ids = new HashMap<>();
+    for (MimeMessage message : system.servers().smtp().receivedMessages()) {
+      Matcher subject = CONFIRMATION_SUBJECT.matcher(String.valueOf(message.getSubject()));
+      if (subject.matches()) {
+        ids.computeIfAbsent(subject.group(1), order -> new HashSet<>()).add(message.getMessageID());
+      }
+    }
+    return ids;
   }
 
   /** Status of every order of {@code users}, by order id, from the orders database. */

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * leaves the new kind of e-mail to the new one; nothing is dead-lettered or marked failed; and the
  * old release, restarted afterwards, answers as the new one does.
  */
+@Order(2)
 class VersionSkewIT {
 
   /**
