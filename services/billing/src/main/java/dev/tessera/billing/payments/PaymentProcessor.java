@@ -3,7 +3,6 @@ package dev.tessera.billing.payments;
 import dev.tessera.billing.BillingConfig;
 import dev.tessera.billing.domain.ChargeOutcome;
 import dev.tessera.billing.domain.InvoiceLine;
-import dev.tessera.billing.domain.InvoiceNumber;
 import dev.tessera.billing.domain.InvoiceTotals;
 import dev.tessera.billing.domain.PaymentDecision;
 import dev.tessera.billing.domain.PaymentStatus;
@@ -400,48 +399,43 @@ public class PaymentProcessor {
     // Microseconds: what PostgreSQL keeps, so a keyset cursor built from it finds the row again.
     Instant issuedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     int year = issuedAt.atOffset(ZoneOffset.UTC).getYear();
+    UUID invoiceId = UUID.randomUUID();
     return payments
         .lines(session, payment.id())
         .chain(
             lines ->
-                invoices
-                    .nextSequence(session, year)
+                payments
+                    .update(
+                        session,
+                        payment.id(),
+                        PaymentStatus.PENDING,
+                        PaymentStatus.SUCCEEDED,
+                        chargeId,
+                        null,
+                        null)
                     .chain(
-                        sequence -> {
-                          InvoiceEntity invoice = invoice(payment, lines, year, sequence, issuedAt);
-                          return invoices
-                              .insert(session, invoice)
-                              .chain(
-                                  () ->
-                                      payments.update(
-                                          session,
-                                          payment.id(),
-                                          PaymentStatus.PENDING,
-                                          PaymentStatus.SUCCEEDED,
-                                          chargeId,
-                                          null,
-                                          null))
-                              .chain(
-                                  () ->
-                                      outbox.record(
-                                          session,
-                                          new PaymentSucceeded(
-                                              payment.id(),
-                                              payment.orderId(),
-                                              payment.userId(),
-                                              new Money(payment.amount(), payment.currency()),
-                                              invoice.id,
-                                              issuedAt)));
-                        }))
-        .replaceWithVoid();
+                        () ->
+                            outbox.record(
+                                session,
+                                new PaymentSucceeded(
+                                    payment.id(),
+                                    payment.orderId(),
+                                    payment.userId(),
+                                    new Money(payment.amount(), payment.currency()),
+                                    invoiceId,
+                                    issuedAt)))
+                    // Last: numbering holds the year's counter until the commit.
+                    .chain(
+                        () ->
+                            invoices.insertNumbered(
+                                session, invoice(invoiceId, payment, lines, issuedAt), year)));
   }
 
   private static InvoiceEntity invoice(
-      PaymentRow payment, List<InvoiceLine> lines, int year, long sequence, Instant issuedAt) {
+      UUID id, PaymentRow payment, List<InvoiceLine> lines, Instant issuedAt) {
     InvoiceTotals totals = InvoiceTotals.of(lines, payment.amount());
     InvoiceEntity invoice = new InvoiceEntity();
-    invoice.id = UUID.randomUUID();
-    invoice.number = InvoiceNumber.format(year, sequence);
+    invoice.id = id;
     invoice.paymentId = payment.id();
     invoice.orderId = payment.orderId();
     invoice.userId = payment.userId();

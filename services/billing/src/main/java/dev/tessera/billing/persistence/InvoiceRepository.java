@@ -11,25 +11,36 @@ import org.hibernate.reactive.mutiny.Mutiny;
 @ApplicationScoped
 public class InvoiceRepository {
 
-  // The row lock on the year's counter serialises numbering until the transaction commits, so a
-  // rolled-back transaction leaves no gap; the transaction is short (no provider call inside).
-  private static final String NEXT_NUMBER =
-      "insert into invoice_counter (year, last_value) values (:year, 1)"
+  // Numbers and stores an invoice in one statement (invoice_number: V3): the year's counter row
+  // stays locked until the transaction commits, so numbering is serialised and a rolled-back
+  // transaction leaves no gap. Every invoice of the system waits for that lock, so the statement
+  // is its transaction's last: the lock is held for it and the commit only.
+  private static final String INSERT_NUMBERED =
+      "with counter as (insert into invoice_counter (year, last_value) values (:year, 1)"
           + " on conflict (year) do update set last_value = invoice_counter.last_value + 1"
-          + " returning last_value";
+          + " returning year, last_value)"
+          + " insert into invoice (id, number, payment_id, order_id, user_id, currency, subtotal,"
+          + " total, issued_at) select :id, invoice_number(year, last_value), :paymentId,"
+          + " :orderId, :userId, :currency, :subtotal, :total, :issuedAt from counter";
 
-  /** The next sequence number of {@code year}'s invoices, starting at 1. */
-  public Uni<Long> nextSequence(Mutiny.Session session, int year) {
+  /**
+   * Stores a new invoice with the next number of its year ({@code INV-2026-000042}), which it then
+   * carries; call it last in its transaction (see above).
+   */
+  public Uni<Void> insertNumbered(Mutiny.Session session, InvoiceEntity invoice, int year) {
     return session
-        .createNativeQuery(NEXT_NUMBER)
+        .createNativeQuery(INSERT_NUMBERED)
         .setParameter("year", year)
-        .getSingleResult()
-        .map(value -> ((Number) value).longValue());
-  }
-
-  /** Stores a new invoice. */
-  public Uni<Void> insert(Mutiny.Session session, InvoiceEntity invoice) {
-    return session.persist(invoice).chain(session::flush);
+        .setParameter("id", invoice.id)
+        .setParameter("paymentId", invoice.paymentId)
+        .setParameter("orderId", invoice.orderId)
+        .setParameter("userId", invoice.userId)
+        .setParameter("currency", invoice.currency)
+        .setParameter("subtotal", invoice.subtotal)
+        .setParameter("total", invoice.total)
+        .setParameter("issuedAt", invoice.issuedAt)
+        .executeUpdate()
+        .replaceWithVoid();
   }
 
   /** The invoice of a payment, or null. */

@@ -9,23 +9,6 @@ import org.junit.jupiter.api.Test;
 class InvoiceTest {
 
   @Test
-  void invoice_numbers_carry_the_year_and_a_six_digit_sequence() {
-    assertThat(InvoiceNumber.format(2026, 42)).isEqualTo("INV-2026-000042");
-    assertThat(InvoiceNumber.format(2026, 1_234_567)).isEqualTo("INV-2026-1234567");
-    assertThat(InvoiceNumber.isValid("INV-2026-000042")).isTrue();
-    assertThat(InvoiceNumber.isValid("INV-26-42")).isFalse();
-  }
-
-  @Test
-  void an_invoice_number_needs_a_four_digit_year_and_a_positive_sequence() {
-    // Bad input tried: sequence 0, a two-digit year.
-    assertThatThrownBy(() -> InvoiceNumber.format(2026, 0))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> InvoiceNumber.format(26, 1))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
   void totals_sum_the_lines_and_show_what_the_order_priced_differently() {
     List<InvoiceLine> lines =
         List.of(new InvoiceLine("A", "Mug", 2, 1500), new InvoiceLine("B", "Sticker", 1, 999));

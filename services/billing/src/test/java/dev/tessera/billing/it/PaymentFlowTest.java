@@ -30,9 +30,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Year;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,64 @@ class PaymentFlowTest {
   @AfterAll
   static void closeReader() {
     events.close();
+  }
+
+  @Test
+  void invoices_issued_at_once_are_numbered_one_after_another_without_a_gap_or_a_repeat() {
+    // Forty charges at once, of forty users (so they spread over every partition and settle side
+    // by side): each takes the next number of the year while the others wait for it.
+    List<OrderPlaced> orders = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      UUID userId = UUID.randomUUID();
+      produce(Billing.registered(userId));
+      orders.add(order(userId));
+    }
+    orders.forEach(Billing::produce);
+    await()
+        .atMost(DEADLINE)
+        .until(() -> orders.stream().allMatch(o -> "SUCCEEDED".equals(paymentStatus(o.orderId()))));
+
+    // Between the lowest and the highest of their numbers, every number is taken exactly once
+    // (by one of them, or by an invoice another test issued meanwhile), and the year's counter
+    // stands at the highest number issued. (Earlier tests may leave gaps below: one deletes an
+    // invoice, as a restored backup would.)
+    int year = Year.now(ZoneOffset.UTC).getValue();
+    List<Long> theirs =
+        orders.stream()
+            .map(
+                o ->
+                    sequence(
+                        Billing.query("select number from invoice where order_id = ?", o.orderId())
+                            .get(0)))
+            .sorted()
+            .toList();
+    List<Long> all =
+        Billing.query("select number from invoice where number like ?", "INV-" + year + "-%")
+            .stream()
+            .map(PaymentFlowTest::sequence)
+            .sorted()
+            .toList();
+    long low = theirs.get(0);
+    long high = theirs.get(theirs.size() - 1);
+    assertThat(all.stream().filter(n -> n >= low && n <= high).toList())
+        .isEqualTo(LongStream.rangeClosed(low, high).boxed().toList());
+    assertThat((long) Billing.count("select last_value from invoice_counter where year = ?", year))
+        .isEqualTo(all.get(all.size() - 1));
+  }
+
+  /** The place in its year of an invoice number (INV-2026-000042: 42), checking its shape. */
+  private static long sequence(Map<String, Object> row) {
+    String number = (String) row.get("number");
+    assertThat(number).matches("INV-\\d{4}-\\d{6,}");
+    return Long.parseLong(number.substring(9));
+  }
+
+  @Test
+  void an_invoice_number_is_its_year_and_at_least_six_digits() {
+    assertThat(Billing.query("select invoice_number(2026, 42) as n").get(0))
+        .containsEntry("n", "INV-2026-000042");
+    assertThat(Billing.query("select invoice_number(2026, 1234567) as n").get(0))
+        .containsEntry("n", "INV-2026-1234567");
   }
 
   @Test
