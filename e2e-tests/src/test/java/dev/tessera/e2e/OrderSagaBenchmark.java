@@ -90,6 +90,10 @@ class OrderSagaBenchmark {
   private static final Duration CEILING_WINDOW = seconds("tessera.bench.ceiling-seconds", 120);
   private static final Duration IDLE_WINDOW = seconds("tessera.bench.idle-seconds", 20);
   private static final Duration SAGA_RUN = seconds("tessera.bench.saga-seconds", 60);
+
+  /** The statements of PostgreSQL's account (pg_stat_statements) printed for each window. */
+  private static final int STATEMENTS_SHOWN = 25;
+
   private static final String LOAD_GENERATOR =
       "benchmark JVM (load generator, launcher, SMTP server)";
   private static final double SAGA_P99_TARGET_MS = 250;
@@ -176,7 +180,8 @@ class OrderSagaBenchmark {
         double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
         Map<String, Double> idle = ProcessCpu.rates(idleBefore, idleAfter, idleSeconds);
         List<String> cpuTable = new ArrayList<>();
-        Saga atHalf = measuredAtHalf(orders, tokens, body, halfCeiling, db, cpu, idle, cpuTable);
+        Saga atHalf =
+            measuredAtHalf(orders, tokens, body, halfCeiling, db, postgres, cpu, idle, cpuTable);
         Saga viaGateway =
             openLoop(system.gatewayUrl(), tokens, body, halfCeiling, GATEWAY_SAGA_RUN, db, false);
         progress("%s", viaGateway.row("saga through the gateway"));
@@ -185,7 +190,8 @@ class OrderSagaBenchmark {
         // The same window again, a minute later: how far two windows of one run differ (this
         // machine's noise, and the JIT still compiling) is the spread a change must beat.
         List<String> cpuAgain = new ArrayList<>();
-        Saga again = measuredAtHalf(orders, tokens, body, halfCeiling, db, cpu, idle, cpuAgain);
+        Saga again =
+            measuredAtHalf(orders, tokens, body, halfCeiling, db, postgres, cpu, idle, cpuAgain);
         assertEveryOrderConfirmed(db);
 
         // 4. Placement against pgbench, the consumers paused again: on two cores they would take
@@ -777,10 +783,12 @@ class OrderSagaBenchmark {
       byte[] body,
       int rate,
       Connection db,
+      Postgres postgres,
       ProcessCpu cpu,
       Map<String, Double> idle,
       List<String> table)
       throws Exception {
+    StatementStats statements = StatementStats.reset(postgres);
     ProcessCpu.Snapshot before = cpu.snapshot();
     long from = System.nanoTime();
     Saga saga = openLoop(orders, tokens, body, rate, SAGA_RUN, db, true);
@@ -794,7 +802,8 @@ class OrderSagaBenchmark {
             idle,
             LOAD_GENERATOR));
     progress("%s", saga.row("saga straight to orders"));
-    progress("CPU per order:\n%s", String.join("\n", table));
+    table.addAll(statements.table(saga.placed, "confirmed order", STATEMENTS_SHOWN));
+    progress("CPU per order, and PostgreSQL's statements:\n%s", String.join("\n", table));
     return saga;
   }
 
