@@ -23,7 +23,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends the e-mails of the {@link EmailOutbox} after the transaction that recorded them committed:
- * claim, send, then record that it was sent.
+ * the first attempt of each was claimed in that transaction ({@link #sendClaimed}); the retry job
+ * claims what is due again (a failed attempt after its backoff, an attempt whose sender died after
+ * its lease), sends it, then records that it was sent.
  *
  * <p>Delivery is at least once at one boundary: if the process dies after the SMTP server accepted
  * an e-mail but before {@code status = 'sent'} commits, the claim's lease expires and the e-mail is
@@ -72,6 +74,27 @@ public class EmailSender {
     if (running.compareAndSet(false, true)) {
       pass();
     }
+  }
+
+  /** How long an e-mail claimed for an attempt is left to its sender before it comes due again. */
+  public Duration lease() {
+    return config.lease();
+  }
+
+  /**
+   * Sends an e-mail that its notification's transaction recorded claimed for this attempt (see
+   * {@code NotificationStore.record}), and records the outcome; never fails (a failed send is
+   * retried later, as any).
+   */
+  public Uni<Void> sendClaimed(PendingEmail email) {
+    return handle(email)
+        .onFailure()
+        .recoverWithUni(
+            failure -> {
+              // Recording the outcome failed: the e-mail comes due again after its lease.
+              LOG.warnf("e-mail %s: %s; the retry job takes it", email.id(), failure.toString());
+              return Uni.createFrom().voidItem();
+            });
   }
 
   /** The retry job: picks up failed attempts whose backoff has passed, and deferred e-mails. */

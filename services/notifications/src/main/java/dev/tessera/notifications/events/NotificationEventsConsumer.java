@@ -12,9 +12,14 @@ import dev.tessera.eventing.inbox.ReceivedEvent;
 import dev.tessera.notifications.domain.NotificationDraft;
 import dev.tessera.notifications.email.EmailSender;
 import dev.tessera.notifications.persistence.NotificationStore;
+import dev.tessera.notifications.persistence.PendingEmail;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -36,12 +41,22 @@ public class NotificationEventsConsumer {
   private final EmailSender sender;
   private final UnreadChanges unread;
 
+  /** E-mails sent after their commit at most at once; beyond, the consumer waits for them. */
+  private static final int SENDING_BEHIND = 64;
+
+  private final AtomicInteger sending = new AtomicInteger();
+
+  // E-mails a handler recorded claimed, by the event's id, until the step after its commit sends
+  // them. A handler whose transaction then fails leaves its entry behind; no other event ever
+  // finds it (a redelivery of the same event overwrites it before its commit).
+  private final Map<UUID, PendingEmail> claimed = new ConcurrentHashMap<>();
+
   private final EventHandlers identityHandlers =
       EventHandlers.consumer(CONSUMER)
           .on(EventTypes.USER_REGISTERED, this::onUserRegistered)
           .on(EventTypes.USER_SUSPENDED, this::onUserSuspended)
           .on(EventTypes.USER_REINSTATED, this::onUserReinstated)
-          .afterCommit(this::afterCommit)
+          .afterCommit(this::afterIdentityCommit)
           .build();
 
   private final EventHandlers orderHandlers =
@@ -89,14 +104,38 @@ public class NotificationEventsConsumer {
 
   /**
    * Once a notification is committed: its user's cached unread count is forgotten everywhere, and
-   * its e-mail goes out. Only for events applied here, not for the many a topic carries that no
-   * notification follows (an order's OrderPlaced, a PaymentSucceeded).
+   * its e-mail, claimed in that transaction, goes out. Only for events applied here, not for the
+   * many a topic carries that no notification follows (an order's OrderPlaced, a PaymentSucceeded).
+   * Returns at once unless {@link #SENDING_BEHIND} e-mails are on their way already; nothing is
+   * lost if a send never finishes (a crash): the retry job takes the e-mail once its lease passes.
    */
   private Uni<Void> afterCommit(ReceivedEvent<?> event) {
-    return EventMapping.draftFor(event.payload())
-        .map(draft -> unread.changed(draft.userId()))
-        .orElseGet(() -> Uni.createFrom().voidItem())
-        .invoke(sender::sendDueSoon);
+    PendingEmail email = claimed.remove(event.id());
+    Uni<Void> unreadChanged =
+        EventMapping.draftFor(event.payload())
+            .map(draft -> unread.changed(draft.userId()))
+            .orElseGet(() -> Uni.createFrom().voidItem());
+    if (email == null) {
+      return unreadChanged;
+    }
+    return unreadChanged.chain(
+        () -> {
+          Uni<Void> send =
+              sender.sendClaimed(email).onTermination().invoke(sending::decrementAndGet);
+          if (sending.incrementAndGet() > SENDING_BEHIND) {
+            return send;
+          }
+          send.subscribe().with(ignored -> {}, failure -> {});
+          return Uni.createFrom().voidItem();
+        });
+  }
+
+  /**
+   * An identity event also makes due the e-mails that waited for their recipient (UserRegistered):
+   * a pass of the sender takes those at once.
+   */
+  private Uni<Void> afterIdentityCommit(ReceivedEvent<?> event) {
+    return afterCommit(event).invoke(sender::sendDueSoon);
   }
 
   private Uni<Void> onUserRegistered(Mutiny.Session session, ReceivedEvent<UserRegistered> event) {
@@ -126,6 +165,11 @@ public class NotificationEventsConsumer {
         EventMapping.draftFor(event.payload())
             .orElseThrow(
                 () -> new PermanentEventFailure("no notification for " + event.type().name()));
-    return store.record(session, event.id(), draft).replaceWithVoid();
+    return store
+        .record(session, event.id(), draft, sender.lease())
+        .invoke(email -> email.ifPresent(e -> claimed.put(event.id(), e)))
+        .onFailure()
+        .invoke(() -> claimed.remove(event.id()))
+        .replaceWithVoid();
   }
 }

@@ -1,14 +1,17 @@
 package dev.tessera.notifications.persistence;
 
 import dev.tessera.eventing.Tracing;
+import dev.tessera.notifications.domain.EmailPreferences;
 import dev.tessera.notifications.domain.MessageIds;
 import dev.tessera.notifications.domain.NotificationDraft;
 import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -24,13 +27,21 @@ public class NotificationStore {
           + " values (:id, :eventId, :userId, :category, :kind, :title, :body)"
           + " on conflict (event_id) do nothing";
 
+  // Recorded already claimed for its first attempt (attempts 1, due again only once the lease has
+  // passed, as a sender's claim leaves it), with what sending needs: the recipient's address and
+  // preferences, read in the same transaction. The step after the commit sends it without a claim
+  // of its own; if that never happens (the process dies), the retry job takes it after the lease.
   // The double cast: a text parameter parsed as JSON (a bare string would be stored as a JSON
   // string).
-  private static final String INSERT_EMAIL =
-      "insert into email_outbox (id, event_id, user_id, category, kind, model, message_id,"
-          + " traceparent) values (:id, :eventId, :userId, :category, :kind,"
-          + " cast(cast(:model as text) as jsonb), :messageId, :traceparent)"
-          + " on conflict (event_id) do nothing";
+  private static final String INSERT_EMAIL_CLAIMED =
+      "with inserted as (insert into email_outbox (id, event_id, user_id, category, kind, model,"
+          + " message_id, traceparent, attempts, next_attempt_at) values (:id, :eventId, :userId,"
+          + " :category, :kind, cast(cast(:model as text) as jsonb), :messageId, :traceparent, 1,"
+          + " now() + make_interval(secs => :leaseSeconds)) on conflict (event_id) do nothing"
+          + " returning user_id)"
+          + " select r.email, r.display_name, p.account, p.orders, p.payments from inserted i"
+          + " left join recipient r on r.user_id = i.user_id"
+          + " left join email_preference p on p.user_id = i.user_id";
 
   private static final String UPSERT_RECIPIENT =
       "insert into recipient (user_id, email, display_name) values (:userId, :email, :name)"
@@ -51,11 +62,16 @@ public class NotificationStore {
           + " where user_id = :userId and suspended_at <= :at";
 
   /**
-   * Records the in-app notification of event {@code eventId} and its e-mail, to be sent after
-   * commit; returns whether they were new (a second call for one event changes nothing).
+   * Records the in-app notification of event {@code eventId} and its e-mail, claimed for its first
+   * attempt for {@code lease}; returns that e-mail, to be sent after the commit, or nothing when
+   * the notification was recorded before (a second call for one event changes nothing).
    */
-  public Uni<Boolean> record(Mutiny.Session session, UUID eventId, NotificationDraft draft) {
+  public Uni<Optional<PendingEmail>> record(
+      Mutiny.Session session, UUID eventId, NotificationDraft draft, Duration lease) {
     UUID id = UUID.randomUUID();
+    // The consumer's span: sending the e-mail, now or on a retry, continues the event's trace.
+    String traceparent = Tracing.traceparent(Span.current().getSpanContext());
+    String messageId = MessageIds.forEvent(eventId);
     return session
         .createNativeQuery(INSERT_NOTIFICATION)
         .setParameter("id", id)
@@ -69,22 +85,51 @@ public class NotificationStore {
         .chain(
             inserted -> {
               if (inserted == 0) {
-                return Uni.createFrom().item(false);
+                return Uni.createFrom().item(Optional.<PendingEmail>empty());
               }
               return session
-                  .createNativeQuery(INSERT_EMAIL)
+                  .createNativeQuery(INSERT_EMAIL_CLAIMED, Object[].class)
                   .setParameter("id", id)
                   .setParameter("eventId", eventId)
                   .setParameter("userId", draft.userId())
                   .setParameter("category", draft.category().code())
                   .setParameter("kind", draft.kind().code())
                   .setParameter("model", new JsonObject(Map.copyOf(draft.values())).encode())
-                  .setParameter("messageId", MessageIds.forEvent(eventId))
-                  // The consumer's span: sending the e-mail later continues the event's trace.
-                  .setParameter("traceparent", Tracing.traceparent(Span.current().getSpanContext()))
-                  .executeUpdate()
-                  .replaceWith(true);
+                  .setParameter("messageId", messageId)
+                  .setParameter("traceparent", traceparent)
+                  .setParameter("leaseSeconds", lease.toMillis() / 1000.0)
+                  .getResultList()
+                  .map(
+                      rows ->
+                          rows.stream()
+                              .findFirst()
+                              .map(
+                                  row ->
+                                      new PendingEmail(
+                                          id,
+                                          eventId,
+                                          draft.userId(),
+                                          draft.kind(),
+                                          draft.values(),
+                                          messageId,
+                                          1,
+                                          recipient(row),
+                                          preferences(row),
+                                          Instant.now(),
+                                          traceparent)));
             });
+  }
+
+  private static Optional<PendingEmail.Recipient> recipient(Object[] row) {
+    return row[0] == null
+        ? Optional.empty()
+        : Optional.of(new PendingEmail.Recipient((String) row[0], (String) row[1]));
+  }
+
+  private static EmailPreferences preferences(Object[] row) {
+    return row[2] == null
+        ? EmailPreferences.DEFAULT
+        : new EmailPreferences((Boolean) row[2], (Boolean) row[3], (Boolean) row[4]);
   }
 
   /** Keeps the address and name of a user, and makes e-mails that waited for them due. */
