@@ -24,8 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * Sends the e-mails of the {@link EmailOutbox} after the transaction that recorded them committed:
  * the first attempt of each was claimed in that transaction ({@link #sendClaimed}); the retry job
- * claims what is due again (a failed attempt after its backoff, an attempt whose sender died after
- * its lease), sends it, then records that it was sent.
+ * claims what is due again (a failed attempt after its backoff, an attempt whose sender died, once
+ * its lease passed), sends it, then records that it was sent.
  *
  * <p>Delivery is at least once at one boundary: if the process dies after the SMTP server accepted
  * an e-mail but before {@code status = 'sent'} commits, the claim's lease expires and the e-mail is
