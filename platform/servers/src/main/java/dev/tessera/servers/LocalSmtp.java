@@ -3,6 +3,7 @@ package dev.tessera.servers;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +13,22 @@ import java.util.List;
  * keeps every message in memory for the tests to read.
  */
 public final class LocalSmtp extends LocalServer implements Smtp {
+
+  private static final System.Logger LOG = System.getLogger(LocalSmtp.class.getName());
+
+  /**
+   * A client that vanishes mid-conversation — a service killed while sending — ends its
+   * connection's thread with an exception. For a mail server that is everyday life, so it is logged
+   * here rather than passed to the JVM's default handler, where a waiting Awaitility would fail the
+   * test with it.
+   */
+  private static final ThreadGroup CONNECTIONS =
+      new ThreadGroup("smtp") {
+        @Override
+        public void uncaughtException(Thread thread, Throwable e) {
+          LOG.log(Level.INFO, "SMTP connection {0} ended: {1}", thread.getName(), e.toString());
+        }
+      };
 
   private final int port = FreePorts.next();
   private GreenMail greenMail;
@@ -49,10 +66,35 @@ public final class LocalSmtp extends LocalServer implements Smtp {
     }
   }
 
+  /**
+   * Creates and starts GreenMail in a thread of {@link #CONNECTIONS}: a thread joins the group of
+   * the thread that creates it, so GreenMail's server thread and each connection's thread (created
+   * by the server thread) belong to that group.
+   */
   @Override
-  protected void doStart() {
-    greenMail = new GreenMail(new ServerSetup(port, host(), ServerSetup.PROTOCOL_SMTP));
-    greenMail.start();
+  protected void doStart() throws InterruptedException {
+    GreenMail[] started = new GreenMail[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread starter =
+        new Thread(
+            CONNECTIONS,
+            () -> {
+              try {
+                GreenMail server =
+                    new GreenMail(new ServerSetup(port, host(), ServerSetup.PROTOCOL_SMTP));
+                server.start();
+                started[0] = server;
+              } catch (RuntimeException e) {
+                failure[0] = e;
+              }
+            },
+            "smtp-start");
+    starter.start();
+    starter.join();
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    greenMail = started[0];
   }
 
   @Override
