@@ -24,6 +24,9 @@ public interface EventingConfig {
   /** Change data capture of the outbox: the replication slot Debezium reads it through. */
   Capture capture();
 
+  /** The outbox table itself. */
+  Outbox outbox();
+
   /** Records parked for a release that understands them (docs/adr/0002). */
   Parking parking();
 
@@ -86,6 +89,17 @@ public interface EventingConfig {
      */
     @WithDefault("P14D")
     Duration retention();
+  }
+
+  /** The outbox table's upkeep. */
+  interface Outbox {
+    /**
+     * How often committed outbox rows are deleted ({@code OutboxSweep}), as a Quarkus scheduler
+     * interval ({@code 2s}), or {@code off}. Rows wait up to this long in the table; Debezium has
+     * read them from the WAL already.
+     */
+    @WithDefault("2s")
+    String sweepEvery();
   }
 
   /** The outbox's logical replication slot, which the service creates and watches. */

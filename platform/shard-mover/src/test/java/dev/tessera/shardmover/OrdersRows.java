@@ -87,8 +87,8 @@ final class OrdersRows {
 
   /**
    * An order of {@code user} as orders writes one: the order, its Idempotency-Key, the inbox row of
-   * the request's event and the OrderPlaced event in the outbox, deleted in the same transaction.
-   * Does not commit.
+   * the request's event and the OrderPlaced event in the outbox (deleted at once here; orders'
+   * sweep deletes it seconds later). Does not commit.
    */
   static void insertOrder(Connection c, UUID orderId, UUID user) throws SQLException {
     try (PreparedStatement p =

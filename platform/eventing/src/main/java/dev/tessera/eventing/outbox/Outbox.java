@@ -17,7 +17,9 @@ import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Records integration events in the service's transactional outbox, from where Debezium publishes
- * them to Kafka. The event commits or rolls back with the business change it describes.
+ * them to Kafka. The event commits or rolls back with the business change it describes. Debezium
+ * reads the row from the WAL; {@link OutboxSweep} deletes committed rows a moment later (the
+ * publication publishes inserts only, so the deletes are never streamed).
  */
 @ApplicationScoped
 public class Outbox {
@@ -28,10 +30,6 @@ public class Outbox {
       "insert into outbox (id, aggregatetype, aggregateid, type, payload, traceparent)"
           + " values (:id, :aggregatetype, :aggregateid, :type,"
           + " cast(cast(:payload as text) as jsonb), :traceparent)";
-
-  // Debezium reads the insert from the WAL; deleting at once keeps the table empty (no cleanup job,
-  // no bloat). The publication only publishes inserts, so the delete is never streamed.
-  private static final String DELETE = "delete from outbox where id = :id";
 
   private final EventingConfig config;
   private final Tracer tracer;
@@ -79,7 +77,6 @@ public class Outbox {
         .setParameter("payload", payload)
         .setParameter("traceparent", Tracing.traceparent(span.getSpanContext()))
         .executeUpdate()
-        .chain(() -> session.createNativeQuery(DELETE).setParameter("id", id).executeUpdate())
         .onItemOrFailure()
         .transform(
             (rows, failure) -> {

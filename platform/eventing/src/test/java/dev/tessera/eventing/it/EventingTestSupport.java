@@ -202,7 +202,7 @@ final class EventingTestSupport {
     return true;
   }
 
-  private static Connection connect() throws SQLException {
+  static Connection connect() throws SQLException {
     return servers()
         .postgres()
         .connect(

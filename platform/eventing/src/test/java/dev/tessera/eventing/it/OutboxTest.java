@@ -22,6 +22,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.vertx.RunOnVertxContext;
 import io.quarkus.test.vertx.UniAsserter;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -98,9 +102,45 @@ class OutboxTest {
   }
 
   @Test
-  void the_outbox_table_stays_empty_after_commits() {
-    register("Transient row");
-    assertThat(count("select count(*) from outbox")).isZero();
+  void a_sweep_deletes_committed_rows_and_leaves_the_row_of_an_open_transaction_alone()
+      throws SQLException {
+    UUID committed = register("Committed, then swept");
+    assertThat(outboxRows(committed)).isOne();
+
+    try (Connection open = EventingTestSupport.connect()) {
+      open.setAutoCommit(false);
+      UUID pending = UUID.randomUUID();
+      try (PreparedStatement insert =
+          open.prepareStatement(
+              "insert into outbox (id, aggregatetype, aggregateid, type, payload)"
+                  + " values (?, 'user', ?, 'UserRegistered', '{}')")) {
+        insert.setObject(1, UUID.randomUUID());
+        insert.setString(2, pending.toString());
+        insert.executeUpdate();
+      }
+
+      // Neither waits for the open transaction nor touches its row.
+      int deleted =
+          Integer.parseInt(
+              given().post("/outbox-sweeps").then().statusCode(200).extract().asString());
+
+      assertThat(deleted).isPositive();
+      assertThat(outboxRows(committed)).isZero();
+      try (PreparedStatement stillThere =
+          open.prepareStatement("select count(*) from outbox where aggregateid = ?")) {
+        stillThere.setString(1, pending.toString());
+        try (ResultSet r = stillThere.executeQuery()) {
+          r.next();
+          assertThat(r.getInt(1)).as("the open transaction's own row").isOne();
+        }
+      }
+      // Rolled back: Debezium never sees it.
+      open.rollback();
+    }
+  }
+
+  private static int outboxRows(UUID aggregateId) {
+    return count("select count(*) from outbox where aggregateid = ?", aggregateId.toString());
   }
 
   @Test
