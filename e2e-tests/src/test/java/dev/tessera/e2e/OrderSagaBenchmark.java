@@ -792,15 +792,17 @@ class OrderSagaBenchmark {
     ProcessCpu.Snapshot before = cpu.snapshot();
     long from = System.nanoTime();
     Saga saga = openLoop(orders, tokens, body, rate, SAGA_RUN, db, true);
+    ProcessCpu.Snapshot after = cpu.snapshot();
     table.addAll(
         ProcessCpu.table(
             before,
-            cpu.snapshot(),
+            after,
             (System.nanoTime() - from) / 1e9,
             saga.placed,
             "confirmed order",
             idle,
             LOAD_GENERATOR));
+    table.addAll(ProcessCpu.postgresTable(before, after, saga.placed, "confirmed order"));
     progress("%s", saga.row("saga straight to orders"));
     table.addAll(statements.table(saga.placed, "confirmed order", STATEMENTS_SHOWN));
     progress("CPU per order, and PostgreSQL's statements:\n%s", String.join("\n", table));

@@ -50,7 +50,10 @@ final class ProcessCpu {
    * many of them a JVM's JIT compiler threads used ({@code compiling}): a JVM compiles for minutes
    * under load before its code has settled, and a long-running instance no longer pays for that.
    */
-  record Snapshot(Map<String, Double> total, Map<String, Double> compiling) {}
+  record Snapshot(
+      Map<String, Double> total,
+      Map<String, Double> compiling,
+      Map<String, Double> postgresKinds) {}
 
   Snapshot snapshot() {
     Map<String, Double> seconds = new LinkedHashMap<>();
@@ -60,13 +63,71 @@ final class ProcessCpu {
           seconds.put(name, pids.stream().mapToDouble(ProcessCpu::cpuSeconds).sum());
           compiling.put(name, pids.stream().mapToDouble(ProcessCpu::compilerSeconds).sum());
         });
+    Map<String, Double> kinds = new LinkedHashMap<>();
     postmasters.forEach(
-        (name, postmaster) ->
-            seconds.put(
-                name,
-                cpuSeconds(postmaster)
-                    + childrenOf(postmaster).stream().mapToDouble(ProcessCpu::cpuSeconds).sum()));
-    return new Snapshot(seconds, compiling);
+        (name, postmaster) -> {
+          double server = cpuSeconds(postmaster);
+          kinds.merge(name + ": background processes", server, Double::sum);
+          for (long child : childrenOf(postmaster)) {
+            double used = cpuSeconds(child);
+            server += used;
+            kinds.merge(name + ": " + postgresKind(child), used, Double::sum);
+          }
+          seconds.put(name, server);
+        });
+    return new Snapshot(seconds, compiling, kinds);
+  }
+
+  /**
+   * What a PostgreSQL process does, from the title it sets ({@code postgres: orders orders
+   * 127.0.0.1(5432) idle}, {@code postgres: walsender billing ... streaming 0/5063468}): a
+   * database's backends, a WAL sender by the role it serves (a service's role for its outbox
+   * connector's logical slot, the superuser for the standby), the standby's WAL receiver and
+   * recovery, or one of the background processes.
+   */
+  private static String postgresKind(long pid) {
+    String title;
+    try {
+      title = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+    } catch (IOException e) {
+      return "background processes"; // ended since it was listed
+    }
+    String[] words = title.replaceFirst("^postgres: ", "").trim().split("\\s+");
+    if (words.length >= 2 && words[0].equals("walsender")) {
+      return "WAL sender for " + words[1];
+    }
+    if (words[0].equals("walreceiver")) {
+      return "WAL receiver";
+    }
+    if (words[0].equals("startup")) {
+      return "recovery (replay)";
+    }
+    // A backend's title: role, database, client address, state.
+    if (words.length >= 3 && words[2].contains("(")) {
+      return "backends of " + words[1];
+    }
+    return "background processes";
+  }
+
+  /**
+   * Each PostgreSQL server's CPU per unit of work by kind of process, the largest first: what its
+   * own total is made of.
+   */
+  static List<String> postgresTable(Snapshot before, Snapshot after, long units, String unit) {
+    double perUnit = 1000.0 / Math.max(1, units);
+    List<String> lines = new ArrayList<>();
+    lines.add("| PostgreSQL process | CPU ms per " + unit + " |");
+    lines.add("|---|---:|");
+    after.postgresKinds().entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), used(before.postgresKinds(), e.getKey(), e.getValue())))
+        .filter(e -> e.getValue() * perUnit >= 0.01)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(
+            e ->
+                lines.add(
+                    String.format(
+                        Locale.ROOT, "| %s | %.2f |", e.getKey(), e.getValue() * perUnit)));
+    return lines;
   }
 
   /** Cores each component used between two snapshots {@code wallSeconds} apart. */
