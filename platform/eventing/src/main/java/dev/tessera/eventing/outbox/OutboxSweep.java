@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
  * statement every {@code tessera.eventing.outbox.sweep-every} (2 s) deletes them all, instead of a
  * delete of each row in its own event's transaction — a statement fewer for every event. A row of a
  * transaction still open is invisible to the sweep and waits for the next one. Running it on every
- * replica at once is harmless: the second delete finds the rows gone.
+ * replica at once is harmless: a second delete waits for the first's row locks, then finds the rows
+ * gone.
  */
 @ApplicationScoped
 public class OutboxSweep {
