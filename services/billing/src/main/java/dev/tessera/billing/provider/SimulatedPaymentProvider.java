@@ -2,6 +2,7 @@ package dev.tessera.billing.provider;
 
 import dev.tessera.billing.BillingConfig;
 import dev.tessera.billing.domain.PaymentMethod;
+import dev.tessera.eventing.AsyncCommit;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -38,10 +39,16 @@ public class SimulatedPaymentProvider implements PaymentProvider {
 
   private static final Logger LOG = Logger.getLogger(SimulatedPaymentProvider.class);
 
+  // Committed asynchronously (AsyncCommit): a real provider's write costs our PostgreSQL nothing,
+  // and a charge lost in a crash of it is one that billing never recorded either (billing's record
+  // commits after it, flushing its WAL): the retry charges under the same key, once.
   private static final String CHARGE =
-      "insert into simulated_provider_charge (idempotency_key, charge_id, reference, amount,"
-          + " currency, approved, decline_code) values ($1, $2, $3, $4, $5, $6, $7)"
-          + " on conflict (idempotency_key) do nothing returning charge_id, approved, decline_code";
+      AsyncCommit.CTE
+          + ", inserted as (insert into simulated_provider_charge (idempotency_key, charge_id,"
+          + " reference, amount, currency, approved, decline_code)"
+          + " values ($1, $2, $3, $4, $5, $6, $7) on conflict (idempotency_key) do nothing"
+          + " returning charge_id, approved, decline_code)"
+          + " select inserted.* from inserted, async_commit";
 
   private static final String FIND_CHARGE =
       "select charge_id, approved, decline_code from simulated_provider_charge"

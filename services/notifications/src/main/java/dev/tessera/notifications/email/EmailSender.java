@@ -28,12 +28,13 @@ import org.jboss.logging.Logger;
  * its lease passed), sends it, then records that it was sent.
  *
  * <p>Delivery is at least once at one boundary: if the process dies after the SMTP server accepted
- * an e-mail but before {@code status = 'sent'} commits, the claim's lease expires and the e-mail is
- * sent again. SMTP has no way to make the send and our record atomic. Every copy carries the same
- * Message-ID (derived from the event id, {@link dev.tessera.notifications.domain.MessageIds}), so a
- * receiving system or mail client that de-duplicates by Message-ID shows it once. Redelivered
- * events never cause a second e-mail: the e-mail row is unique per event and commits with the
- * consumer's inbox record.
+ * an e-mail but before {@code status = 'sent'} commits (or PostgreSQL crashes before that
+ * asynchronous commit is flushed, {@link EmailOutbox#markSent}), the claim's lease expires and the
+ * e-mail is sent again. SMTP has no way to make the send and our record atomic. Every copy carries
+ * the same Message-ID (derived from the event id, {@link
+ * dev.tessera.notifications.domain.MessageIds}), so a receiving system or mail client that
+ * de-duplicates by Message-ID shows it once. Redelivered events never cause a second e-mail: the
+ * e-mail row is unique per event and commits with the consumer's inbox record.
  */
 @ApplicationScoped
 public class EmailSender {

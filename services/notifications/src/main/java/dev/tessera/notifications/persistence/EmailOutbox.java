@@ -1,5 +1,6 @@
 package dev.tessera.notifications.persistence;
 
+import dev.tessera.eventing.AsyncCommit;
 import dev.tessera.notifications.domain.EmailPreferences;
 import dev.tessera.notifications.domain.NotificationKind;
 import io.smallrye.mutiny.Uni;
@@ -74,11 +75,16 @@ public class EmailOutbox {
             });
   }
 
-  /** Records that the e-mail went out. */
+  /**
+   * Records that the e-mail went out, committing asynchronously: a mark lost in a crash of
+   * PostgreSQL only sends the e-mail again when its claim's lease passes, with the same Message-ID,
+   * as a crash of this service between the send and the mark does (see {@link AsyncCommit}).
+   */
   public Uni<Void> markSent(PendingEmail email) {
     return update(
-        "update email_outbox set status = 'sent', sent_at = now(), last_error = null"
-            + " where id = $1",
+        AsyncCommit.CTE
+            + "update email_outbox set status = 'sent', sent_at = now(), last_error = null"
+            + " from async_commit where id = $1",
         Tuple.of(email.id()));
   }
 
