@@ -13,13 +13,21 @@ import java.util.List;
  * PostgreSQL's own account of the statements it ran over a window ({@code pg_stat_statements},
  * which the local PostgreSQL loads): calls and time per unit of work, by database and statement.
  * The times are the server's wall-clock time in the statement, lock waits included, not its CPU.
+ * And the WAL the server wrote over the window ({@code pg_stat_wal}): each write out of the WAL
+ * buffers (a synchronous commit's flush, or the WAL writer's) wakes every WAL sender and the
+ * standby, whatever it holds.
  */
 final class StatementStats {
 
-  private final Postgres postgres;
+  private static final String WAL =
+      "select wal_write, wal_records, wal_fpi, wal_bytes::float8 from pg_stat_wal";
 
-  private StatementStats(Postgres postgres) {
+  private final Postgres postgres;
+  private final double[] walBefore;
+
+  private StatementStats(Postgres postgres, double[] walBefore) {
     this.postgres = postgres;
+    this.walBefore = walBefore;
   }
 
   /** Starts a window: every statement's counters back to zero. */
@@ -28,8 +36,16 @@ final class StatementStats {
         Statement s = c.createStatement()) {
       s.execute("create extension if not exists pg_stat_statements");
       s.execute("select pg_stat_statements_reset()");
+      return new StatementStats(postgres, wal(c));
     }
-    return new StatementStats(postgres);
+  }
+
+  private static double[] wal(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(WAL)) {
+      r.next();
+      return new double[] {r.getDouble(1), r.getDouble(2), r.getDouble(3), r.getDouble(4)};
+    }
   }
 
   /**
@@ -39,6 +55,15 @@ final class StatementStats {
   List<String> table(long units, String unit, int limit) throws SQLException {
     List<String> lines = new ArrayList<>();
     try (Connection c = postgres.connectAsSuperuser("postgres")) {
+      double[] wal = wal(c);
+      lines.add(
+          String.format(
+              "WAL per %s: %.2f writes, %.1f records, %.2f full-page images, %.1f KiB",
+              unit,
+              (wal[0] - walBefore[0]) / units,
+              (wal[1] - walBefore[1]) / units,
+              (wal[2] - walBefore[2]) / units,
+              (wal[3] - walBefore[3]) / units / 1024));
       lines.add(String.format("%-14s %9s %9s  statements per %s", "database", "calls", "ms", unit));
       try (PreparedStatement p =
               c.prepareStatement(
