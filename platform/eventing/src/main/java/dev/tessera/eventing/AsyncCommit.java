@@ -4,8 +4,9 @@ package dev.tessera.eventing;
  * A statement that commits without waiting for its WAL to be flushed, for a write that publishes no
  * event and whose loss in a crash of PostgreSQL is harmless: a mark that, lost, only makes work be
  * done again idempotently (an e-mail's "sent", whose loss re-sends it with the same Message-ID).
- * Never for a write with an outbox row or an inbox row: a lost inbox row re-applies a record whose
- * offset Kafka has committed; a lost event is lost for good.
+ * Never for a write with an outbox row or an inbox row: a lost outbox row is an event lost for
+ * good, and a lost inbox row takes with it the effects of a record whose offset Kafka has already
+ * committed, so nothing redelivers it.
  *
  * <p>Why: every WAL flush wakes each WAL sender (one per outbox connector and one per standby on
  * the server) and the standby's receiver and replay, whatever the flush holds: ~0.75 ms of
