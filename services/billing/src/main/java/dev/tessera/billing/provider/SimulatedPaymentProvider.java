@@ -40,8 +40,8 @@ public class SimulatedPaymentProvider implements PaymentProvider {
   private static final Logger LOG = Logger.getLogger(SimulatedPaymentProvider.class);
 
   // Committed asynchronously (AsyncCommit): a real provider's write costs our PostgreSQL nothing,
-  // and a charge lost in a crash of it is one that billing never recorded either (billing's record
-  // commits after it, flushing its WAL): the retry charges under the same key, once.
+  // and a charge lost in a crash of PostgreSQL is one billing never recorded either (billing's
+  // record commits after it, flushing its WAL): the retry charges under the same key, once.
   private static final String CHARGE =
       AsyncCommit.CTE
           + ", inserted as (insert into simulated_provider_charge (idempotency_key, charge_id,"
