@@ -209,6 +209,32 @@ class OrderTraceIT {
         .containsEntry("tessera.problem.type", "https://tessera.dev/problems/not-found");
   }
 
+  @Test
+  void housekeeping_starts_no_trace_of_its_own() {
+    // Each service checks the standby's position eight times a second, sweeps its outbox, polls
+    // for due payments and e-mails, checks the revocation seed: database and Redis commands that no
+    // request or event encloses. None may be a trace: they would push users' traces out of the
+    // store (and out of a tracing backend's budget). Every application has been up for a minute
+    // before any test, and a sign-up's trace settling shows the exports since are in.
+    Session dee = gateway.signUpAndLogIn("Dee");
+    awaitTrace(
+        dee.userId().toString(),
+        spans -> has(spans, "notifications", "identity.user.events process"));
+
+    TraceStore store = system.traces();
+    List<Span> loneCommands =
+        store.recent(TraceStore.MAX_TRACES).stream()
+            .flatMap(summary -> store.trace(summary.traceId()).stream())
+            .filter(
+                s ->
+                    s.parentSpanId().isEmpty()
+                        && s.kind().equals("CLIENT")
+                        && (s.attributes().containsKey("db.system")
+                            || s.attributes().containsKey("db.system.name")))
+            .toList();
+    assertThat(loneCommands).as(names(loneCommands)).isEmpty();
+  }
+
   // Spans carry the exporting process's wall clock, read through its own nanoTime anchor; the
   // test's is the same machine's clock, read in milliseconds.
   private static final long CLOCK_GRANULARITY = 2_000_000L;
