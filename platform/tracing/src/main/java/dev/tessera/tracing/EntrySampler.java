@@ -36,8 +36,9 @@ public class EntrySampler implements Sampler {
 
   // Set on a database or Redis client span when it starts, before the sampler decides: the
   // semantic conventions' old name and the stable one.
-  private static final List<AttributeKey<String>> DATABASE_SYSTEM =
-      List.of(AttributeKey.stringKey("db.system"), AttributeKey.stringKey("db.system.name"));
+  private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system");
+  private static final AttributeKey<String> DB_SYSTEM_NAME =
+      AttributeKey.stringKey("db.system.name");
 
   private final Sampler entries;
 
@@ -45,11 +46,7 @@ public class EntrySampler implements Sampler {
   EntrySampler(
       @ConfigProperty(name = "quarkus.otel.traces.sampler.arg", defaultValue = "1.0")
           double ratio) {
-    this(Sampler.parentBased(Sampler.traceIdRatioBased(ratio)));
-  }
-
-  private EntrySampler(Sampler entries) {
-    this.entries = entries;
+    this.entries = Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
   }
 
   @Override
@@ -62,7 +59,7 @@ public class EntrySampler implements Sampler {
       List<LinkData> parentLinks) {
     if (spanKind == SpanKind.CLIENT
         && !Span.fromContext(parentContext).getSpanContext().isValid()
-        && DATABASE_SYSTEM.stream().anyMatch(key -> attributes.get(key) != null)) {
+        && (attributes.get(DB_SYSTEM) != null || attributes.get(DB_SYSTEM_NAME) != null)) {
       return SamplingResult.drop();
     }
     return entries.shouldSample(parentContext, traceId, name, spanKind, attributes, parentLinks);
