@@ -104,7 +104,8 @@ public final class LocalPostgres extends LocalServer implements Postgres {
     Path log = directory().resolve("postgres.log");
     Path passwordFile = directory().resolve("superuser.pw");
     boolean fresh = !Files.exists(data.resolve("postgresql.conf"));
-    if (fresh && standbyOf != null) {
+    boolean cloned = fresh && standbyOf != null;
+    if (cloned) {
       cloneFromPrimary(data);
       fresh = false;
     }
@@ -122,6 +123,9 @@ public final class LocalPostgres extends LocalServer implements Postgres {
       if (!zonkyParentExisted) {
         deleteIfEmpty(zonkyParent);
       }
+    }
+    if (standbyOf != null && !cloned) {
+      followPrimary();
     }
     if (fresh && standbyOf == null) {
       try (Connection c = connectAsSuperuser("postgres");
@@ -282,16 +286,8 @@ public final class LocalPostgres extends LocalServer implements Postgres {
     Files.writeString(data.resolve("standby.signal"), "");
     // Settings with spaces cannot go through pg_ctl's -o: postgresql.auto.conf holds them. The
     // password is the local superuser's default, like the rest of this machine-local set.
-    String conninfo =
-        "host=localhost port="
-            + primary.port()
-            + " user="
-            + SUPERUSER.username()
-            + " password="
-            + SUPERUSER.password()
-            + " dbname=postgres application_name=tessera_standby";
     List<String> settings = new ArrayList<>();
-    settings.add("primary_conninfo = '" + conninfo + "'");
+    settings.add("primary_conninfo = '" + primaryConninfo() + "'");
     settings.add("primary_slot_name = '" + STANDBY_SLOT + "'");
     settings.add("sync_replication_slots = on");
     settings.add("synchronized_standby_slots = ''");
@@ -300,6 +296,36 @@ public final class LocalPostgres extends LocalServer implements Postgres {
         data.resolve("postgresql.auto.conf"),
         "\n" + String.join("\n", settings) + "\n",
         java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /** How this standby reaches its primary (the primary's port is new at every start). */
+  private String primaryConninfo() {
+    return "host=localhost port="
+        + standbyOf.primary().port()
+        + " user="
+        + SUPERUSER.username()
+        + " password="
+        + SUPERUSER.password()
+        + " dbname=postgres application_name="
+        + STANDBY_SLOT;
+  }
+
+  /**
+   * Points a kept standby at its primary as it runs now: every start takes new ports, and the
+   * primary's port in {@code primary_conninfo} is the one of the start that cloned it. A standby
+   * that cannot reach its primary does not only fall behind: the primary's logical walsenders wait
+   * for it ({@code synchronized_standby_slots}), so no outbox change would reach Kafka. A standby
+   * promoted since is a primary of its own and has none.
+   */
+  private void followPrimary() throws SQLException {
+    if (!inRecovery()) {
+      return;
+    }
+    try (Connection c = connectAsSuperuser("postgres");
+        Statement s = c.createStatement()) {
+      s.execute("alter system set primary_conninfo = '" + primaryConninfo() + "'");
+      s.execute("select pg_reload_conf()");
+    }
   }
 
   private static void copyForBackup(Path source, Path target) throws IOException {
