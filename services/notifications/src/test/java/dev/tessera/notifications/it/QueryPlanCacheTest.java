@@ -57,11 +57,16 @@ class QueryPlanCacheTest {
         .forEach(
             (query, misses) -> {
               long added = misses - before.getOrDefault(query, 0L);
-              if (added > 1) {
+              // Once per notification or more: a plan per execution. Periodic jobs (the e-mail
+              // poll,
+              // the drain of parked events) run a few times meanwhile, whatever the load.
+              if (added >= ORDERS) {
                 built.put(query, added);
               }
             });
-    assertThat(built).as("query plans built again for %d notifications", ORDERS).isEmpty();
+    assertThat(built)
+        .as("queries planned once per notification for %d notifications", ORDERS)
+        .isEmpty();
   }
 
   private static void confirm(UserRegistered user, int orders) {
