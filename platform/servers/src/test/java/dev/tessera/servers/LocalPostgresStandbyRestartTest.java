@@ -49,6 +49,13 @@ class LocalPostgresStandbyRestartTest {
       s.execute("create table t (id int primary key)");
       s.execute("insert into t values (1)");
     }
+    // A failover slot, as the outbox connector's: it may move past a change only once the standby
+    // has received it.
+    try (Connection c = primary.connectAsSuperuser("rst");
+        Statement s = c.createStatement()) {
+      s.execute(
+          "select pg_create_logical_replication_slot('rst_slot', 'pgoutput', false, false, true)");
+    }
     await().atMost(Duration.ofSeconds(30)).until(() -> count(standby, "rst", "t") == 1);
     int firstPort = primary.port();
     standby.close();
@@ -62,6 +69,13 @@ class LocalPostgresStandbyRestartTest {
       s.execute("insert into t values (2)");
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> count(standby, "rst", "t") == 2);
+    // What Debezium's stream waits for: the slot moves past the change (it waits for the standby's
+    // confirmation; at most 10 s here rather than forever).
+    try (Connection c = primary.connectAsSuperuser("rst");
+        Statement s = c.createStatement()) {
+      s.execute("set statement_timeout = '10s'");
+      s.execute("select pg_replication_slot_advance('rst_slot', pg_current_wal_lsn())");
+    }
     assertThat(
             count(
                 primary,
