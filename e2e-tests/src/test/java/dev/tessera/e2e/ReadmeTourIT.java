@@ -18,12 +18,18 @@ class ReadmeTourIT {
   @Test
   void the_curl_tour_works_as_printed() throws IOException, InterruptedException {
     Assumptions.assumeTrue(onPath("curl"), "curl not installed");
-    // As written, with two differences: any HTTP error fails the run (curl --fail-with-body), and
-    // `./tessera mail` and `./tessera trace ID` read the launcher's page of this system (that is
-    // all the commands do, trace with the same wait for the trace to settle).
+    // As written, with two differences: any HTTP error fails the run at that request, naming it
+    // and its answer (curl --fail-with-body; a request inside $(...) would otherwise hand its error
+    // body to the next command), and `./tessera mail` and `./tessera trace ID` read the launcher's
+    // page of this system (that is all the commands do, trace with the same wait for the trace to
+    // settle).
     String script =
         "set -euo pipefail\n"
-            + "curl() { command curl --fail-with-body \"$@\"; echo; }\n"
+            + "curl() { local out status=0; out=$(command curl --fail-with-body \"$@\") ||"
+            + " status=$?; printf '%s\\n"
+            + "' \"$out\"; if [ $status -ne 0 ]; then printf 'FAILED (curl exit %s): curl %s\\n"
+            + "%s\\n"
+            + "' $status \"$*\" \"$out\" >&2; fi; return $status; }\n"
             + "tessera_trace() { curl -s \""
             + system.mailUrl()
             + "/traces/$1?format=text&wait=15\"; }\n"
