@@ -54,36 +54,48 @@ class CacheConsistencyIT {
     assertThat(orders).as("WholeSystem runs orders twice").hasSize(2);
     GatewayClient.Session user = gateway.signUpAndLogIn("Cache");
 
+    // Billing paused until both instances have served the pending order: otherwise the saga may
+    // confirm it before an instance's first read (one just restarted by another test answers its
+    // first requests slowly), and that instance would never have cached it pending.
+    AppProcess billing = system.instances("billing").get(0);
+    // Each instance: when it first answered PENDING_PAYMENT and when it first answered CONFIRMED.
+    Map<String, Long> firstPending = new ConcurrentHashMap<>();
+    Map<String, Long> firstConfirmed = new ConcurrentHashMap<>();
+    ExecutorService pollers = Executors.newFixedThreadPool(orders.size());
     try (KafkaConsumer<String, String> events = orderEvents()) {
-      UUID orderId = place(user);
-      // Each instance: when it first answered PENDING_PAYMENT and when it first answered CONFIRMED.
-      Map<String, Long> firstPending = new ConcurrentHashMap<>();
-      Map<String, Long> firstConfirmed = new ConcurrentHashMap<>();
-      ExecutorService pollers = Executors.newFixedThreadPool(orders.size());
       List<Future<?>> polling = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      for (AppProcess instance : orders) {
-        polling.add(
-            pollers.submit(
-                () -> {
-                  while (System.nanoTime() < deadline
-                      && !firstConfirmed.containsKey(instance.id())) {
-                    String status = status(instance, user, orderId);
-                    long now = System.nanoTime();
-                    if ("PENDING_PAYMENT".equals(status)) {
-                      firstPending.putIfAbsent(instance.id(), now);
-                    } else if ("CONFIRMED".equals(status)) {
-                      firstConfirmed.putIfAbsent(instance.id(), now);
+      UUID orderId;
+      Faults.signal(billing, "STOP");
+      try {
+        orderId = place(user);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (AppProcess instance : orders) {
+          polling.add(
+              pollers.submit(
+                  () -> {
+                    while (System.nanoTime() < deadline
+                        && !firstConfirmed.containsKey(instance.id())) {
+                      String status = status(instance, user, orderId);
+                      long now = System.nanoTime();
+                      if ("PENDING_PAYMENT".equals(status)) {
+                        firstPending.putIfAbsent(instance.id(), now);
+                      } else if ("CONFIRMED".equals(status)) {
+                        firstConfirmed.putIfAbsent(instance.id(), now);
+                      }
                     }
-                  }
-                  return null;
-                }));
+                    return null;
+                  }));
+        }
+        await("both instances served the order pending")
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> firstPending.size() == orders.size());
+      } finally {
+        Faults.signal(billing, "CONT");
       }
       long confirmedEvent = awaitEvent(events, orderId, "OrderConfirmed");
       for (Future<?> f : polling) {
         f.get();
       }
-      pollers.shutdown();
 
       assertThat(firstConfirmed).as("instances that saw the confirmation").hasSize(2);
       for (AppProcess instance : orders) {
@@ -102,6 +114,8 @@ class CacheConsistencyIT {
       assertThat(GatewayClient.items(gateway.get("/api/orders", user.accessToken()).body()))
           .first()
           .satisfies(o -> assertThat(o.get("status").asText()).isEqualTo("CONFIRMED"));
+    } finally {
+      pollers.shutdownNow();
     }
   }
 

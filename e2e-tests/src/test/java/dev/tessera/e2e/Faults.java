@@ -1,5 +1,7 @@
 package dev.tessera.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tessera.cdc.OutboxConnector;
 import dev.tessera.contracts.EventTypes;
 import dev.tessera.launcher.AppProcess;
@@ -60,6 +62,26 @@ final class Faults {
   /** SIGKILL to every instance of {@code service}. */
   static void kill(TesseraSystem system, String service) {
     system.instances(service).forEach(AppProcess::kill);
+  }
+
+  /**
+   * Pauses ({@code STOP}) or resumes ({@code CONT}) an instance's process: paused, it keeps its JIT
+   * state, its connections and its place in its consumer groups (for less than their session
+   * timeout), which a restarted JVM would have to build again.
+   */
+  static void signal(AppProcess process, String signal) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+              .inheritIO()
+              .start();
+      assertThat(kill.waitFor()).as("kill -%s %s", signal, process.id()).isZero();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Starts every instance of {@code service} that is not running and waits until it is ready. */

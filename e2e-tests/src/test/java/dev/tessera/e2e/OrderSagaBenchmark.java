@@ -161,9 +161,9 @@ class OrderSagaBenchmark {
         progress(
             "placement load: %s",
             wrk != null ? "wrk " + Wrk.BINARY : "JDK HttpClient (no wrk: apt-get install wrk)");
-        consumers.forEach(process -> signal(process, "STOP"));
+        consumers.forEach(process -> Faults.signal(process, "STOP"));
         closedLoop(orders, tokens, body, 8, Duration.ZERO, CEILING_BACKLOG);
-        consumers.forEach(process -> signal(process, "CONT"));
+        consumers.forEach(process -> Faults.signal(process, "CONT"));
         Ceiling ceiling = ceiling(db);
         progress("%s", ceiling.line());
         drain(db);
@@ -205,7 +205,7 @@ class OrderSagaBenchmark {
                   placementTokens,
                   new String(body, StandardCharsets.UTF_8));
         }
-        consumers.forEach(process -> signal(process, "STOP"));
+        consumers.forEach(process -> Faults.signal(process, "STOP"));
         List<Step> steps = new ArrayList<>();
         double pgbenchBest;
         try (PgBench pgbench =
@@ -224,7 +224,7 @@ class OrderSagaBenchmark {
           pgbenchBest = steps.stream().mapToDouble(step -> step.baseline.tps()).max().orElseThrow();
         } finally {
           // The system's shutdown stops them either way; resumed, they stop cleanly.
-          consumers.forEach(process -> signal(process, "CONT"));
+          consumers.forEach(process -> Faults.signal(process, "CONT"));
         }
         progress("placement:\n%s", String.join("\n", placementTable(steps)));
 
@@ -307,25 +307,6 @@ class OrderSagaBenchmark {
                     "postgresql standby (streaming replica)",
                     Path.of(standby.setting("data_directory"))));
     return new ProcessCpu(components, postgres);
-  }
-
-  /**
-   * Pauses ({@code STOP}) or resumes ({@code CONT}) a service's process: paused, it keeps its JIT
-   * state, which a restarted JVM would have to build again under the load being measured.
-   */
-  private static void signal(AppProcess process, String signal) {
-    try {
-      Process kill =
-          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-              .inheritIO()
-              .start();
-      assertThat(kill.waitFor()).as("kill -%s %s", signal, process.id()).isZero();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /**
